@@ -1,0 +1,38 @@
+"""The error hierarchy every edge maps to its own way of telling a person what went wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class PseError(Exception):
+    """Base of every error the assistant raises on purpose; its message is meant for a person."""
+
+
+class CorpusError(PseError):
+    """A corpus file that cannot be read or parsed, located by file and line."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.detail = message
+        super().__init__(f"{display_path(self.path)}:{line}: {message}")
+
+
+class ClauseNotFound(PseError):
+    """A clause id that is not in ISO 11367:2025, with the nearest ids that are."""
+
+    def __init__(self, clause_id: str, nearest: Sequence[str]) -> None:
+        self.clause_id = clause_id
+        self.nearest = list(nearest)
+        hint = f" Nearest clauses: {', '.join(self.nearest)}." if self.nearest else ""
+        super().__init__(f"There is no clause {clause_id} in ISO 11367:2025.{hint}")
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the working directory when it lies below it, as editors expect."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,50 @@
+"""Shared fixtures: the shipped corpus, and a writable copy of it that a test may break."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pse_assistant.assistant import Assistant
+from pse_assistant.corpus import Corpus, load_corpus
+from pse_assistant.settings import Settings, default_corpus_dir
+
+CORPUS_DIR = default_corpus_dir()
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    """The shipped corpus, loaded once."""
+    return load_corpus(CORPUS_DIR)
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus: Corpus) -> Assistant:
+    """An assistant over the shipped corpus."""
+    return Assistant(Settings(corpus_dir=CORPUS_DIR), corpus=corpus)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped corpus that the test may edit."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, target, ignore=shutil.ignore_patterns("_fragments"))
+    return target
+
+
+Edit = Callable[[Path, str, str], None]
+
+
+@pytest.fixture
+def edit() -> Edit:
+    """Replace the first occurrence of `old` by `new` in a file, failing if `old` is absent."""
+
+    def _edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return _edit

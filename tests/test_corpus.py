@@ -1,0 +1,106 @@
+"""The shipped corpus: complete, valid, deep enough, and loaded as clause-tagged documents."""
+
+from __future__ import annotations
+
+import re
+
+from pse_assistant.corpus import Corpus
+from pse_assistant.settings import default_corpus_dir
+from pse_assistant.structure import ClauseKind
+from pse_assistant.validation import FULL_SECTIONS, validate_corpus
+
+CORPUS_DIR = default_corpus_dir()
+
+NOTE_IDS = (
+    ["1", "3", "4", "5", "5.1", *[f"5.1.{i}" for i in range(1, 8)], "5.2"]
+    + [f"5.2.{i}" for i in range(1, 8)]
+    + ["6", "7"]
+    + [x for e in range(1, 5) for x in (f"7.{e}", *(f"7.{e}.{s}" for s in range(1, 4)))]
+)
+
+
+def test_shipped_corpus_validates() -> None:
+    assert [str(p) for p in validate_corpus(CORPUS_DIR)] == []
+
+
+def test_structure_has_every_table_of_contents_entry(corpus: Corpus) -> None:
+    s = corpus.structure
+    assert len(s) == 40
+    assert s.get("7.2.3").title == "Integrity and conflict management"
+    assert s.get("7.2.3").page == 21
+    assert s.get("7.4.1").parent == "7.4"
+    assert s.get("bibliography").page == 34
+    kinds = {c.kind for c in s}
+    assert kinds == set(ClauseKind)
+
+
+def test_there_are_38_notes_with_their_sections_and_lengths(corpus: Corpus) -> None:
+    assert sorted(corpus.notes) == sorted(NOTE_IDS)
+    assert len(NOTE_IDS) == 38
+    minimum = {ClauseKind.SUB_ELEMENT: 700, ClauseKind.PRINCIPLE: 400}
+    for clause_id, note in corpus.notes.items():
+        kind = corpus.structure.get(clause_id).kind
+        assert note.words >= minimum.get(kind, 250), clause_id
+        if kind in minimum:
+            assert [s.title for s in note.sections] == list(FULL_SECTIONS), clause_id
+            assert len(note.steps()) >= 5
+            assert len(note.indicators()) >= 3
+            assert all(i.good_target for i in note.indicators())
+            assert len(note.quiz()) >= 3
+            assert all(q.answer in q.options for q in note.quiz())
+            assert [m.level for m in note.maturity()] == [1, 2, 3, 4, 5]
+
+
+def test_model_and_benefits_notes_explain_pyramid_bridge_and_customer(corpus: Corpus) -> None:
+    for clause_id in ("4", "6"):
+        body = corpus.notes[clause_id].body.lower()
+        assert "iso 9001" in body
+        assert "customer/citizen" in body
+        assert "## the four levels" in body
+        assert re.search(r"level 3|third (level|layer)", body), clause_id
+        assert re.search(r"level 4|fourth (level|layer)", body), clause_id
+
+
+def test_no_sentence_of_twelve_words_is_shared_between_notes(corpus: Corpus) -> None:
+    seen: dict[str, str] = {}
+    for note in corpus.notes.values():
+        for sentence, _ in note.sentences(12):
+            assert seen.setdefault(sentence, note.clause) == note.clause, sentence
+    assert len(seen) > 1000
+
+
+def test_crosswalks_cover_every_framework_with_rationales(corpus: Corpus) -> None:
+    assert set(corpus.crosswalks) == {"iso9001", "caf2020", "cse", "iso23592"}
+    for crosswalk in corpus.crosswalks.values():
+        assert crosswalk.links, crosswalk.framework
+        for clause_id, links in crosswalk.links.items():
+            assert clause_id in corpus.structure
+            assert all(len(link.rationale.split()) >= 8 for link in links)
+    iso9001 = {link.target for link in corpus.crosswalks["iso9001"].for_clause("7.3.1")}
+    assert iso9001 & {"8.2.1", "8.2.2", "9.1.2"}
+
+
+def test_glossary_has_our_terms(corpus: Corpus) -> None:
+    terms = {t.term.lower(): t for t in corpus.glossary}
+    assert len(terms) >= 30
+    for needed in ("customer/citizen", "co-creation", "touchpoint", "service blueprint"):
+        assert needed in terms
+        assert terms[needed].clauses
+
+
+def test_documents_carry_clause_metadata(corpus: Corpus) -> None:
+    docs = corpus.documents()
+    by_type = {d.metadata["doc_type"] for d in docs}
+    assert by_type == {"structure", "guidance", "crosswalk", "glossary"}
+    evidence = [
+        d
+        for d in docs
+        if d.metadata["clause"] == "7.2.3"
+        and d.metadata["section"] == "Evidence an assessor looks for"
+    ]
+    assert len(evidence) == 1
+    meta = evidence[0].metadata
+    assert meta["clause_title"] == "Integrity and conflict management"
+    assert meta["kind"] == "sub-element"
+    assert meta["source"] == "corpus/guidance/7.2.3.md"
+    assert all(d.page_content.strip() for d in docs)
