@@ -20,13 +20,14 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/pse corpus validate
-	$(BIN)/pse clauses
+	$(BIN)/pse index
+	$(BIN)/pse search "how do we stop corruption at the permit counter?" --k 3
 	@echo
-	@echo "Read a clause's guidance with: $(BIN)/pse clause 7.2.3"
+	@echo "Search with:  $(BIN)/pse search \"your question\"   Read a clause: $(BIN)/pse clause 7.2.3"
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: install
 	$(BIN)/mypy src

@@ -11,6 +11,7 @@ import pytest
 from pse_assistant.assistant import Assistant
 from pse_assistant.corpus import Corpus, load_corpus
 from pse_assistant.settings import Settings, default_corpus_dir
+from tests.fakes import HashEmbeddings
 
 CORPUS_DIR = default_corpus_dir()
 
@@ -48,3 +49,22 @@ def edit() -> Edit:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return _edit
+
+
+@pytest.fixture
+def fake_assistant(tmp_path: Path, corpus: Corpus) -> Assistant:
+    """An assistant with a fresh embedded index and the fast deterministic embedder."""
+    return Assistant(
+        Settings(corpus_dir=CORPUS_DIR, data_dir=tmp_path / "data"),
+        corpus=corpus,
+        embedder=HashEmbeddings(),
+    )
+
+
+@pytest.fixture(scope="session")
+def real_assistant(tmp_path_factory: pytest.TempPathFactory, corpus: Corpus) -> Assistant:
+    """The real offline MiniLM model and an index of the shipped corpus, built once per run."""
+    data = tmp_path_factory.mktemp("real-index")
+    assistant = Assistant(Settings(corpus_dir=CORPUS_DIR, data_dir=data), corpus=corpus)
+    assistant.build_index()
+    return assistant

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
 
+from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict
 
+from .chunking import chunk_corpus_documents
 from .corpus import Corpus, load_corpus
-from .errors import CorpusError
+from .embeddings import LocalEmbeddings
+from .errors import CorpusError, IngestError, PseError
+from .index import USER_DOC, BuildReport, ChunkIndex, Progress, make_client
+from .ingest import chunk_file, expand_paths
 from .notes import Note
+from .retrieval import ClauseRetriever, HybridSearcher, RetrievalConfig, SearchResult
 from .settings import Settings, get_settings
 from .structure import Clause
 from .validation import validate_corpus
@@ -37,24 +46,154 @@ class ClauseView(BaseModel):
     links: list[FrameworkLink]
 
 
+class IngestReport(BaseModel):
+    """What `ingest` did: documents added (with chunk counts and clauses) and files refused."""
+
+    added: list[dict[str, Any]]
+    failed: list[tuple[str, str]]
+    build: dict[str, Any]
+
+
 class Assistant:
     """Guidance on ISO 11367:2025 from the project's corpus.
 
     Args:
         settings: the configuration; `get_settings()` when omitted.
-        corpus: an already loaded corpus (tests pass a small one); loaded from
-            `settings.corpus_dir` on first use when omitted.
+        corpus: an already loaded corpus; loaded from `settings.corpus_dir` on first use when omitted.
+        embedder: the embeddings (tests pass a fast fake); the offline MiniLM when omitted.
+        chroma_client: a Chroma client; embedded under the data folder, or `PSE_CHROMA_URL`, when omitted.
     """
 
-    def __init__(self, settings: Settings | None = None, corpus: Corpus | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        corpus: Corpus | None = None,
+        embedder: Embeddings | None = None,
+        chroma_client: Any = None,
+    ) -> None:
         self.settings = settings or get_settings()
         if corpus is not None:
             self.__dict__["corpus"] = corpus
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder
+        self._client = chroma_client
 
     @cached_property
     def corpus(self) -> Corpus:
         """The corpus, loaded once on first use."""
         return load_corpus(self.settings.corpus_dir)
+
+    @cached_property
+    def embedder(self) -> Embeddings:
+        """The embedding model, loaded on first use."""
+        return LocalEmbeddings(self.settings.embedding_model)
+
+    @cached_property
+    def index(self) -> ChunkIndex:
+        """The chunk index in Chroma."""
+        client = self._client or make_client(self.settings.data_dir, self.settings.chroma_url)
+        embedded = self._client is None and not self.settings.chroma_url
+        return ChunkIndex(
+            client,
+            self.embedder,
+            model_name=str(getattr(self.embedder, "model_name", type(self.embedder).__name__)),
+            lock_path=self.settings.data_dir / "index.lock" if embedded else None,
+            prefix=self.settings.collection_prefix,
+        )
+
+    @cached_property
+    def searcher(self) -> HybridSearcher:
+        """Hybrid clause-aware search over the index."""
+        return HybridSearcher(self.index, self.embedder, self.corpus)
+
+    def _count_tokens(self, text: str) -> int:
+        counter = getattr(self.embedder, "count_tokens", None)
+        return int(counter(text)) if counter else len(text.split()) * 2
+
+    def corpus_chunks(self) -> list[Any]:
+        """The shipped corpus cut into index chunks."""
+        return chunk_corpus_documents(self.corpus.documents(), self._count_tokens)
+
+    def build_index(self, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
+        """Bring the index up to date with the corpus; only changed chunks are embedded again.
+
+        User documents already ingested are kept (and re-embedded from their stored text on rebuild).
+        """
+        report = self.index.write(
+            keep=lambda d: d.metadata.get("doc_type") == USER_DOC,
+            add=self.corpus_chunks(),
+            rebuild=rebuild,
+            progress=progress,
+        )
+        self._written(report)
+        return report
+
+    def _written(self, report: BuildReport) -> None:
+        """After a write, searches in this process use the new generation at once."""
+        if report.changed and "searcher" in self.__dict__:
+            self.searcher.invalidate()
+
+    def ensure_index(self, progress: Progress | None = None) -> BuildReport | None:
+        """Build the index if there is none yet (first start); otherwise do nothing."""
+        if self.index.active() is not None:
+            return None
+        return self.build_index(progress=progress)
+
+    def search(self, query: str, k: int = 5, config: RetrievalConfig | None = None) -> SearchResult:
+        """Ranked clauses and passages for a question; raises `IndexNotReady` before `pse index`."""
+        return self.searcher.search(query, k=k, config=config)
+
+    def retriever(self, k: int = 5) -> ClauseRetriever:
+        """The same search as a LangChain retriever."""
+        return ClauseRetriever(searcher=self.searcher, k=k)
+
+    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
+        """Add the user's own files to the index; a bad file is refused, the others still added."""
+        self.ensure_index()
+        max_bytes = int(self.settings.max_upload_mb * 1_000_000)
+        failed: list[tuple[str, str]] = []
+        chunks: list[Any] = []
+        added: dict[str, dict[str, Any]] = {}
+        for path in expand_paths(list(paths)):
+            try:
+                file_chunks = chunk_file(path, self.corpus.structure, self._count_tokens, max_bytes)
+            except IngestError as error:
+                failed.append((str(path), error.reason))
+                continue
+            chunks.extend(file_chunks)
+            doc_id = str(file_chunks[0].metadata["doc_id"])
+            clauses = sorted(
+                {c for ch in file_chunks for c in str(ch.metadata["clauses"]).split(",") if c}
+            )
+            added[doc_id] = {
+                "id": doc_id,
+                "file": path.name,
+                "chunks": len(file_chunks),
+                "clauses": clauses,
+            }
+        report = BuildReport()
+        if chunks:
+            replaced = set(added)
+            report = self.index.write(
+                keep=lambda d: d.metadata.get("doc_id") not in replaced,
+                add=chunks,
+                progress=progress,
+            )
+        return IngestReport(added=list(added.values()), failed=failed, build=vars(report))
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The user documents in the index."""
+        return self.index.user_documents()
+
+    def remove_document(self, doc_id: str) -> BuildReport:
+        """Remove one user document from the index; raises `PseError` for an unknown id."""
+        known = {str(d["id"]) for d in self.documents()}
+        if doc_id not in known:
+            listing = ", ".join(sorted(known)) or "none"
+            raise PseError(f"No ingested document has the id {doc_id!r} (known: {listing}).")
+        report = self.index.write(keep=lambda d: d.metadata.get("doc_id") != doc_id, add=[])
+        self._written(report)
+        return report
 
     def validate_corpus(self) -> list[CorpusError]:
         """Check the configured corpus folder from disk; an empty list means valid."""

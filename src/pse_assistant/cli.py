@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .assistant import Assistant, ClauseView, get_assistant
-from .errors import ClauseNotFound, PseError
+from .errors import ClauseNotFound, InvalidInput, PseError
 from .settings import Settings
 
 app = typer.Typer(
@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 corpus_app = typer.Typer(help="Check the corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+docs_app = typer.Typer(help="Your own documents in the index.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
 
 EXIT_PROBLEMS = 1
 EXIT_NOT_FOUND = 2
@@ -32,8 +34,13 @@ out = Console()
 err = Console(stderr=True)
 
 
+def current_assistant() -> Assistant:
+    """The assistant every command uses; tests swap `get_assistant` for their own."""
+    return get_assistant()
+
+
 def _fail(error: PseError) -> typer.Exit:
-    code = EXIT_NOT_FOUND if isinstance(error, ClauseNotFound) else EXIT_PROBLEMS
+    code = EXIT_NOT_FOUND if isinstance(error, ClauseNotFound | InvalidInput) else EXIT_PROBLEMS
     err.print(f"[bold red]Error:[/] {error}", highlight=False)
     return typer.Exit(code)
 
@@ -45,7 +52,7 @@ def corpus_validate(
     ] = None,
 ) -> None:
     """Check every corpus file; print each problem as file:line: message and exit 1 if any."""
-    assistant = Assistant(Settings(corpus_dir=path)) if path else get_assistant()
+    assistant = Assistant(Settings(corpus_dir=path)) if path else current_assistant()
     problems = assistant.validate_corpus()
     for problem in problems:
         out.print(str(problem), highlight=False, soft_wrap=True)
@@ -67,7 +74,7 @@ def clauses(
 ) -> None:
     """Show the clause tree of ISO 11367:2025 with page numbers."""
     try:
-        items = get_assistant().clauses()
+        items = current_assistant().clauses()
     except PseError as error:
         raise _fail(error) from error
     if as_json:
@@ -91,7 +98,7 @@ def clause(
 ) -> None:
     """Show one clause: where it sits, its guidance note, related clauses and crosswalks."""
     try:
-        view = get_assistant().clause(ref)
+        view = current_assistant().clause(ref)
     except PseError as error:
         raise _fail(error) from error
     if as_json:
@@ -138,3 +145,6 @@ def _render_clause(view: ClauseView) -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+from . import cli_index  # noqa: E402, F401 - registers index, search, ingest and docs

@@ -92,7 +92,11 @@ class Corpus(BaseModel):
                     Document(
                         page_content=f"{clause.label} — {section.title}\n\n{section.text}",
                         metadata=_meta(clause, "guidance", note.path, self.root)
-                        | {"section": section.title, "line": section.line},
+                        | {
+                            "section": section.title,
+                            "line": section.line,
+                            "keywords": ",".join(note.meta.keywords),
+                        },
                     )
                 )
         for crosswalk in self.crosswalks.values():

@@ -30,6 +30,27 @@ class ClauseNotFound(PseError):
         super().__init__(f"There is no clause {clause_id} in ISO 11367:2025.{hint}")
 
 
+class BackendUnavailable(PseError):
+    """A component the assistant needs (model, vector store, LLM endpoint) cannot be reached."""
+
+
+class IndexNotReady(PseError):
+    """The search index has not been built yet."""
+
+
+class InvalidInput(PseError):
+    """A request that cannot be served as given: empty, too long, or malformed."""
+
+
+class IngestError(PseError):
+    """A user document that cannot be ingested, with a one-line reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
 def display_path(path: Path) -> str:
     """Show a path relative to the working directory when it lies below it, as editors expect."""
     try:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Where the index and saved work live: `$XDG_DATA_HOME/pse-assistant` or ~/.local/share."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "pse-assistant"
 
 
 def default_corpus_dir() -> Path:
@@ -27,6 +34,24 @@ class Settings(BaseSettings):
         default_factory=default_corpus_dir,
         description="Folder holding standard/, guidance/, crosswalks/ and glossary.yaml.",
     )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where the embedded index and saved work are kept.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (http://host:8000) instead of the embedded store.",
+    )
+    collection_prefix: str = Field(
+        default="pse",
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,30}$",
+        description="Prefix of the Chroma collections, so several deployments can share a server.",
+    )
+    embedding_model: str | None = Field(
+        default=None,
+        description="A local sentence-transformers folder; the packaged all-MiniLM-L6-v2 when unset.",
+    )
+    max_upload_mb: float = Field(default=50, gt=0, description="Largest file `pse ingest` accepts.")
 
 
 @lru_cache(maxsize=1)
