@@ -10,12 +10,15 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict
 
+from .chat import Answer, Context, Responder
 from .chunking import chunk_corpus_documents
+from .conversations import Conversation, ConversationStore
 from .corpus import Corpus, load_corpus
 from .embeddings import LocalEmbeddings
 from .errors import CorpusError, IngestError, PseError
 from .index import USER_DOC, BuildReport, ChunkIndex, Progress, make_client
 from .ingest import chunk_file, expand_paths
+from .llm import LlmClient
 from .notes import Note
 from .retrieval import ClauseRetriever, HybridSearcher, RetrievalConfig, SearchResult
 from .settings import Settings, get_settings
@@ -70,12 +73,15 @@ class Assistant:
         corpus: Corpus | None = None,
         embedder: Embeddings | None = None,
         chroma_client: Any = None,
+        llm: LlmClient | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         if corpus is not None:
             self.__dict__["corpus"] = corpus
         if embedder is not None:
             self.__dict__["embedder"] = embedder
+        if llm is not None:
+            self.__dict__["llm"] = llm
         self._client = chroma_client
 
     @cached_property
@@ -105,6 +111,75 @@ class Assistant:
     def searcher(self) -> HybridSearcher:
         """Hybrid clause-aware search over the index."""
         return HybridSearcher(self.index, self.embedder, self.corpus)
+
+    @cached_property
+    def llm(self) -> LlmClient | None:
+        """The optional language model, when `PSE_LLM_BASE_URL` is set."""
+        s = self.settings
+        if not s.llm_base_url:
+            return None
+        return LlmClient(s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout)
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        """Conversations and feedback, in SQLite under the data folder."""
+        return ConversationStore(self.settings.data_dir / "pse.sqlite3")
+
+    @cached_property
+    def responder(self) -> Responder:
+        """Turns questions into answers."""
+        return Responder(
+            self.corpus, lambda query, k: self.search(query, k=k), self.llm, self._plan_answer
+        )
+
+    def _plan_answer(self, clause_id: str) -> Any:
+        """Plan requests in a chat are answered by the plan drafter when it is available."""
+        return None
+
+    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+        """Answer a question, in a conversation (a new one when no id is given)."""
+        answer: Answer | None = None
+        for event in self.ask_stream(question, conversation_id):
+            if event["type"] == "answer":
+                answer = event["answer"]
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, conversation_id: str | None = None) -> Any:
+        """Stream an answer: token events, then the final `Answer`, which is then saved.
+
+        Raises `ConversationNotFound` for an unknown conversation id before anything streams.
+        """
+        store = self.conversations
+        if conversation_id:
+            conversation = store.get(conversation_id, with_turns=False)
+            context = Context(conversation.focus, conversation.intent)
+        else:
+            conversation_id = store.create(" ".join(question.split())[:80] or "Conversation")
+            context = Context([], "")
+        self.ensure_index()
+
+        def events() -> Any:
+            for event in self.responder.stream(question, context):
+                if event["type"] == "answer":
+                    answer: Answer = event["answer"]
+                    answer.conversation_id = str(conversation_id)
+                    focus = answer.clauses[:2] if answer.status == "answered" else context.focus
+                    intent = answer.intent if answer.status == "answered" else context.intent
+                    store.add_turn(
+                        str(conversation_id),
+                        question,
+                        answer.model_dump(mode="json"),
+                        focus,
+                        intent,
+                    )
+                yield event
+
+        return events()
+
+    def conversation(self, conversation_id: str) -> Conversation:
+        """One conversation with its turns; raises `ConversationNotFound`."""
+        return self.conversations.get(conversation_id)
 
     def _count_tokens(self, text: str) -> int:
         counter = getattr(self.embedder, "count_tokens", None)

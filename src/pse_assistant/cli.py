@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .assistant import Assistant, ClauseView, get_assistant
+from .conversations import ConversationNotFound
 from .errors import ClauseNotFound, InvalidInput, PseError
 from .settings import Settings
 
@@ -40,7 +41,8 @@ def current_assistant() -> Assistant:
 
 
 def _fail(error: PseError) -> typer.Exit:
-    code = EXIT_NOT_FOUND if isinstance(error, ClauseNotFound | InvalidInput) else EXIT_PROBLEMS
+    not_found = isinstance(error, ClauseNotFound | InvalidInput | ConversationNotFound)
+    code = EXIT_NOT_FOUND if not_found else EXIT_PROBLEMS
     err.print(f"[bold red]Error:[/] {error}", highlight=False)
     return typer.Exit(code)
 
@@ -147,4 +149,4 @@ def main() -> None:
     app()
 
 
-from . import cli_index  # noqa: E402, F401 - registers index, search, ingest and docs
+from . import cli_chat, cli_index  # noqa: E402, F401 - register the other commands

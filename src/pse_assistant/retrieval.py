@@ -81,6 +81,7 @@ class SearchResult(BaseModel):
     referenced: list[str] = Field(default_factory=list)
     missing: list[MissingClause] = Field(default_factory=list)
     related: dict[str, list[str]] = Field(default_factory=dict)
+    best_similarity: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
         """The documented JSON shape of `pse search --json`."""
@@ -190,13 +191,13 @@ class HybridSearcher:
             raise InvalidInput("k must be between 1 and 50.")
         try:
             collection, docs, positions, lexical = self._current()
-            scores = self._fused(query, cfg, collection, docs, positions, lexical)
+            scores, best = self._fused(query, cfg, collection, docs, positions, lexical)
         except BackendUnavailable:
             raise
         except Exception:  # another process switched generations under us: retry once
             self.invalidate()
             collection, docs, positions, lexical = self._current()
-            scores = self._fused(query, cfg, collection, docs, positions, lexical)
+            scores, best = self._fused(query, cfg, collection, docs, positions, lexical)
         refs = (
             find_references(query, self.corpus.structure, self._foreign_ids)
             if cfg.clause_aware
@@ -204,7 +205,9 @@ class HybridSearcher:
         )
         if cfg.clause_aware:
             self._boost(query, scores, refs, docs)
-        return self._group(query, scores, docs, refs, k, cfg)
+        result = self._group(query, scores, docs, refs, k, cfg)
+        result.best_similarity = round(best, 4)
+        return result
 
     def _fused(
         self,
@@ -214,8 +217,10 @@ class HybridSearcher:
         docs: list[Document],
         positions: dict[str, int],
         lexical: _Lexical,
-    ) -> dict[int, float]:
+    ) -> tuple[dict[int, float], float]:
+        """Fused passage scores, and the best cosine similarity (how on-topic the query is)."""
         rankings: list[tuple[float, list[tuple[int, float]]]] = []
+        best = 0.0
         if cfg.mode in {"hybrid", "dense"}:
             vector = self.embedder.embed_query(query)
             dense = [
@@ -224,6 +229,7 @@ class HybridSearcher:
                 if cid in positions
             ]
             rankings.append((cfg.dense_weight if cfg.mode == "hybrid" else 1.0, dense))
+            best = max((score for _, score in dense), default=0.0)
         if cfg.mode in {"hybrid", "bm25"}:
             rankings.append(
                 (
@@ -246,7 +252,7 @@ class HybridSearcher:
             for pos in fused:
                 if docs[pos].metadata.get("kind") not in _SPECIFIC_KINDS:
                     fused[pos] *= cfg.group_weight
-        return dict(fused)
+        return dict(fused), best
 
     def _boost(
         self, query: str, scores: dict[int, float], refs: References, docs: list[Document]

@@ -52,6 +52,17 @@ class Settings(BaseSettings):
         description="A local sentence-transformers folder; the packaged all-MiniLM-L6-v2 when unset.",
     )
     max_upload_mb: float = Field(default=50, gt=0, description="Largest file `pse ingest` accepts.")
+    llm_base_url: str | None = Field(
+        default=None,
+        description="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; unset = no LLM.",
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="The model name the endpoint serves.")
+    llm_api_key: str | None = Field(
+        default=None, description="The endpoint's API key, if it wants one."
+    )
+    llm_timeout: float = Field(
+        default=30, gt=0, description="Seconds before falling back to the grounded answer."
+    )
 
 
 @lru_cache(maxsize=1)
