@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest install clean
+.PHONY: run test lint typecheck pytest install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,21 +18,29 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The app on its embedded defaults: builds the index on first start (progress shown), then serves
+# the chat UI on http://127.0.0.1:7860 and the API under /api (PSE_HOST / PSE_PORT to change).
 run: install
-	$(BIN)/pse corpus validate
-	$(BIN)/pse index
-	$(BIN)/pse search "how do we stop corruption at the permit counter?" --k 3
-	@echo
-	@echo "Search with:  $(BIN)/pse search \"your question\"   Read a clause: $(BIN)/pse clause 7.2.3"
+	$(BIN)/pse serve
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src ui tests benchmarks
+	$(BIN)/ruff format --check src ui tests benchmarks
 
 typecheck: install
-	$(BIN)/mypy src
+	$(BIN)/mypy src ui
 
-pytest: install
+# The browser test drives Debian's Chromium; as root (CI) it is installed here when missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "note: the browser test needs Debian's chromium (sudo apt-get install chromium chromium-driver)"; \
+	  fi; \
+	fi
+
+pytest: install browser
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -199,7 +199,7 @@ def test_cli_ingest_list_remove(
     assert removed.exit_code == 0 and f"Removed {doc_id}" in removed.output
     assert "No documents ingested yet" in runner.invoke(cli.app, ["docs", "list"]).output
     unknown = runner.invoke(cli.app, ["docs", "remove", "nope"])
-    assert unknown.exit_code == 1 and "No ingested document has the id 'nope'" in unknown.output
+    assert unknown.exit_code == 2 and "No ingested document has the id 'nope'" in unknown.output
     assert os.path.exists(files["md"])  # the user's file is never touched
 
 

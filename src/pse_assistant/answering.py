@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from .corpus import Corpus
 from .intents import Intent
 from .notes import Note
+from .plans import ActionPlan
 from .retrieval import Hit
 
 Status = Literal["answered", "out_of_scope", "clause_not_found", "invalid_input"]
@@ -407,6 +408,39 @@ class Composer:
                     f"Where each starts in practice: {a.title.lower()} {self._cite(pair[0], 'How to meet it', a.title)}, "
                     f"against {b.title.lower()} {self._cite(pair[1], 'How to meet it', b.title)}."
                 )
+
+
+def compose_plan(corpus: Corpus, plan: ActionPlan, command: str) -> Composed:
+    """A chat-sized view of a drafted plan: its summary, objectives and first actions, each cited."""
+    composer = Composer(corpus)
+    composer._say(f"**{plan.title}.** {plan.summary}")
+    objectives = [
+        f"- {o.text} {composer._cite(o.source_clause, 'In brief', o.text)}"
+        for o in plan.objectives[:3]
+    ]
+    composer._say("Objectives:\n\n" + "\n".join(objectives))
+    lines = []
+    for action in plan.actions[:5]:
+        note = corpus.note(action.source_clause)
+        step = (
+            next((s for s in note.steps() if s.number == action.source_step), None)
+            if note
+            else None
+        )
+        quote = f"{step.title}. {lead(step.text, 1)}" if step else action.title
+        months = f"M{action.start_month}" + (
+            f"–M{action.end_month}" if action.end_month != action.start_month else ""
+        )
+        line = f"- {months} **{action.title}** ({action.owner_role}) {composer._cite(action.source_clause, 'How to meet it', quote)}"
+        if composer._fits(line):
+            lines.append(line)
+    composer._say("First actions:\n\n" + "\n".join(lines))
+    composer._say(
+        f"The full plan has {len(plan.actions)} actions, {len(plan.indicators)} indicators and "
+        f"{len(plan.risks)} risks. Tailor and download it (DOCX, XLSX, Markdown) in the Plan tab, or run "
+        f"`{command}`."
+    )
+    return composer._finish(plan.clauses)
 
 
 def find_term(corpus: Corpus, question: str) -> tuple[str, str, list[str]] | None:

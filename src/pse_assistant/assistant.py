@@ -10,16 +10,19 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict
 
+from .answering import Composed, compose_plan
 from .chat import Answer, Context, Responder
 from .chunking import chunk_corpus_documents
 from .conversations import Conversation, ConversationStore
 from .corpus import Corpus, load_corpus
 from .embeddings import LocalEmbeddings
-from .errors import CorpusError, IngestError, PseError
+from .errors import CorpusError, IngestError, NotFound
 from .index import USER_DOC, BuildReport, ChunkIndex, Progress, make_client
 from .ingest import chunk_file, expand_paths
 from .llm import LlmClient
 from .notes import Note
+from .plan_export import export as export_plan
+from .plans import ActionPlan, PlanProfile, draft_plan
 from .retrieval import ClauseRetriever, HybridSearcher, RetrievalConfig, SearchResult
 from .settings import Settings, get_settings
 from .structure import Clause
@@ -83,6 +86,9 @@ class Assistant:
         if llm is not None:
             self.__dict__["llm"] = llm
         self._client = chroma_client
+        # A server builds the index in the background and answers 503 meanwhile, rather than
+        # building it inside a request; the CLI builds on first use.
+        self.auto_build = True
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -132,9 +138,23 @@ class Assistant:
             self.corpus, lambda query, k: self.search(query, k=k), self.llm, self._plan_answer
         )
 
-    def _plan_answer(self, clause_id: str) -> Any:
-        """Plan requests in a chat are answered by the plan drafter when it is available."""
-        return None
+    def _plan_answer(self, clause_id: str) -> Composed:
+        """A plan request in a chat gets a plan for a typical organization, with how to tailor it."""
+        profile = PlanProfile(
+            organization="public service organization", horizon_months=12, maturity=2
+        )
+        plan = self.draft_plan(clause_id, profile)
+        return compose_plan(
+            self.corpus, plan, f'pse plan {clause_id} --org "your organization" --out plan.docx'
+        )
+
+    def draft_plan(self, clauses: str | list[str], profile: PlanProfile) -> ActionPlan:
+        """An action plan for sub-elements, elements or principles, tailored to `profile`."""
+        return draft_plan(self.corpus, clauses, profile)
+
+    def export_plan(self, plan: ActionPlan, fmt: str, path: Path) -> Path:
+        """Write a plan as md, docx, xlsx or json (into `path`, or under its suggested name if a folder)."""
+        return export_plan(plan, fmt, path)
 
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         """Answer a question, in a conversation (a new one when no id is given)."""
@@ -157,7 +177,8 @@ class Assistant:
         else:
             conversation_id = store.create(" ".join(question.split())[:80] or "Conversation")
             context = Context([], "")
-        self.ensure_index()
+        if self.auto_build:
+            self.ensure_index()
 
         def events() -> Any:
             for event in self.responder.stream(question, context):
@@ -176,6 +197,12 @@ class Assistant:
                 yield event
 
         return events()
+
+    def feedback(self, answer_id: str, rating: str, comment: str = "") -> str:
+        """Keep a thumbs up or down on an answer for evaluators; raises `NotFound` for an unknown answer."""
+        if not self.conversations.answer_exists(answer_id):
+            raise NotFound(f"No answer has the id {answer_id!r}.")
+        return self.conversations.add_feedback(answer_id, rating, comment.strip())
 
     def conversation(self, conversation_id: str) -> Conversation:
         """One conversation with its turns; raises `ConversationNotFound`."""
@@ -265,7 +292,7 @@ class Assistant:
         known = {str(d["id"]) for d in self.documents()}
         if doc_id not in known:
             listing = ", ".join(sorted(known)) or "none"
-            raise PseError(f"No ingested document has the id {doc_id!r} (known: {listing}).")
+            raise NotFound(f"No ingested document has the id {doc_id!r} (known: {listing}).")
         report = self.index.write(keep=lambda d: d.metadata.get("doc_id") != doc_id, add=[])
         self._written(report)
         return report

@@ -14,8 +14,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .assistant import Assistant, ClauseView, get_assistant
-from .conversations import ConversationNotFound
-from .errors import ClauseNotFound, InvalidInput, PseError
+from .errors import InvalidInput, NotFound, PseError
 from .settings import Settings
 
 app = typer.Typer(
@@ -41,7 +40,7 @@ def current_assistant() -> Assistant:
 
 
 def _fail(error: PseError) -> typer.Exit:
-    not_found = isinstance(error, ClauseNotFound | InvalidInput | ConversationNotFound)
+    not_found = isinstance(error, NotFound | InvalidInput)
     code = EXIT_NOT_FOUND if not_found else EXIT_PROBLEMS
     err.print(f"[bold red]Error:[/] {error}", highlight=False)
     return typer.Exit(code)

@@ -141,3 +141,59 @@ def conversations_delete(
     except PseError as error:
         raise _fail(error) from error
     out.print(f"Deleted {conversation_id}.")
+
+
+@app.command("plan")
+def plan(
+    clauses: Annotated[
+        list[str],
+        typer.Argument(help="Sub-elements (7.2.2), elements (7.2) or principles (5.2.4)."),
+    ],
+    org: Annotated[
+        str, typer.Option("--org", help="Your organization, e.g. 'regional health agency'.")
+    ] = ("public service organization"),
+    months: Annotated[int, typer.Option("--months", min=3, max=36, help="Horizon in months.")] = 12,
+    maturity: Annotated[
+        int, typer.Option("--maturity", min=1, max=5, help="Current maturity, 1 to 5.")
+    ] = 2,
+    size: Annotated[str, typer.Option("--size", help="small, medium or large.")] = "medium",
+    priorities: Annotated[
+        str, typer.Option("--priorities", help="What matters most, in your words.")
+    ] = "",
+    constraints: Annotated[
+        str, typer.Option("--constraints", help="What limits you, in your words.")
+    ] = "",
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to .docx, .xlsx, .md or .json (by its suffix)."),
+    ] = None,
+) -> None:
+    """Draft an action plan (objectives, actions, owners, timing, indicators, evidence, risks)."""
+    from pydantic import ValidationError
+
+    from .plan_export import to_markdown
+    from .plans import PlanProfile
+
+    assistant = current_assistant()
+    try:
+        profile = PlanProfile(
+            organization=org,
+            size=size,
+            horizon_months=months,
+            maturity=maturity,
+            priorities=priorities,
+            constraints=constraints,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise _fail(PseError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")) from exc
+    try:
+        drafted = assistant.draft_plan(clauses, profile)
+        if out_file is None:
+            out.print(Markdown(to_markdown(drafted)))
+            return
+        fmt = out_file.suffix.lstrip(".").lower() or "md"
+        written = assistant.export_plan(drafted, fmt, out_file)
+    except PseError as error:
+        raise _fail(error) from error
+    out.print(f"Wrote {written} ({len(drafted.actions)} actions over {months} months).")

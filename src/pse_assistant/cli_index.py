@@ -220,3 +220,23 @@ def docs_remove(doc_id: Annotated[str, typer.Argument(help="An id from `pse docs
     except PseError as error:
         raise _fail(error) from error
     out.print(f"Removed {doc_id} ({report.removed} chunks).")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (PSE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (PSE_PORT).", min=1, max=65535)] = None,
+) -> None:
+    """Start the web app: the chat UI at /, the API under /api, its docs at /docs."""
+    import uvicorn
+
+    from .server import create_app
+
+    assistant = current_assistant()
+    settings = assistant.settings
+    application = create_app(assistant, progress=lambda: _progress("Building the search index"))
+    where = f"http://{host or settings.host}:{port or settings.port}"
+    err.print(f"pse-assistant on [bold]{where}[/] (API docs at {where}/docs). Ctrl-C stops it.")
+    uvicorn.run(
+        application, host=host or settings.host, port=port or settings.port, log_level="warning"
+    )

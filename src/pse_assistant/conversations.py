@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .errors import PseError
+from .errors import NotFound
 
 _SCHEMA = """
 create table if not exists conversations (
@@ -36,7 +36,7 @@ create table if not exists feedback (
 """
 
 
-class ConversationNotFound(PseError):
+class ConversationNotFound(NotFound):
     """No conversation has this id."""
 
     def __init__(self, conversation_id: str) -> None:

@@ -20,7 +20,11 @@ class CorpusError(PseError):
         super().__init__(f"{display_path(self.path)}:{line}: {message}")
 
 
-class ClauseNotFound(PseError):
+class NotFound(PseError):
+    """Something asked for by id does not exist (a clause, a conversation, a document, an answer)."""
+
+
+class ClauseNotFound(NotFound):
     """A clause id that is not in ISO 11367:2025, with the nearest ids that are."""
 
     def __init__(self, clause_id: str, nearest: Sequence[str]) -> None:

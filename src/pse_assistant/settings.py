@@ -52,6 +52,8 @@ class Settings(BaseSettings):
         description="A local sentence-transformers folder; the packaged all-MiniLM-L6-v2 when unset.",
     )
     max_upload_mb: float = Field(default=50, gt=0, description="Largest file `pse ingest` accepts.")
+    host: str = Field(default="127.0.0.1", description="Interface `pse serve` listens on.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port `pse serve` listens on.")
     llm_base_url: str | None = Field(
         default=None,
         description="An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; unset = no LLM.",

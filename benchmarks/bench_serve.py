@@ -1,0 +1,106 @@
+"""Server start-up time and /api/ask throughput under 16 concurrent clients on loopback.
+
+Usage: .venv/bin/python benchmarks/bench_serve.py [--seconds 30] [--clients 16]
+Targets (issue 5): from `pse serve` to ready <= 15 s with a built index; 16 clients for 30 s against
+/api/ask in grounded mode with no errors and at least 20 answers per second; p95 reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from common import DATASETS
+
+from pse_assistant.metrics import percentile
+
+PSE = str(Path(sys.executable).with_name("pse"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--clients", type=int, default=16)
+    args = parser.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="pse-bench-serve-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PSE_")} | {
+        "PSE_DATA_DIR": str(data)
+    }
+    subprocess.run([PSE, "index"], env=env, check=True, capture_output=True)
+    port = free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [PSE, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if httpx.get(f"{url}/api/health", timeout=1).json()["status"] == "ok":
+                    break
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.1)
+        ready = time.perf_counter() - started
+        print(f"pse serve to ready (index already built): {ready:.1f} s")
+        questions = [
+            json.loads(line).get("question")
+            for line in (DATASETS / "test.jsonl").read_text().splitlines()
+            if json.loads(line).get("question")
+        ]
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        deadline = time.perf_counter() + args.seconds
+
+        def client(offset: int) -> None:
+            with httpx.Client(base_url=url, timeout=30) as http:
+                i = offset
+                while time.perf_counter() < deadline:
+                    question = questions[i % len(questions)]
+                    i += args.clients
+                    t0 = time.perf_counter()
+                    response = http.post("/api/ask", json={"question": question})
+                    elapsed = (time.perf_counter() - t0) * 1000
+                    with lock:
+                        if response.status_code != 200:
+                            errors.append(f"{response.status_code} {response.text[:80]}")
+                        else:
+                            latencies.append(elapsed)
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+        begin = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - begin
+        print(
+            f"{args.clients} clients for {wall:.0f} s: {len(latencies)} answers, {len(errors)} errors, "
+            f"{len(latencies) / wall:.1f} answers/s, p50 {percentile(latencies, 50):.0f} ms, "
+            f"p95 {percentile(latencies, 95):.0f} ms"
+        )
+        for error in errors[:5]:
+            print("error:", error)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
