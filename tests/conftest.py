@@ -7,7 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from pse_assistant import cli
 from pse_assistant.assistant import Assistant
 from pse_assistant.corpus import Corpus, load_corpus
 from pse_assistant.settings import Settings, default_corpus_dir
@@ -68,3 +70,18 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory, corpus: Corpus) -> 
     assistant = Assistant(Settings(corpus_dir=CORPUS_DIR, data_dir=data), corpus=corpus)
     assistant.build_index()
     return assistant
+
+
+CliFor = Callable[[Assistant], CliRunner]
+
+
+@pytest.fixture
+def cli_for(monkeypatch: pytest.MonkeyPatch) -> CliFor:
+    """A CLI runner whose commands use the given assistant, on a wide enough terminal."""
+
+    def make(assistant: Assistant) -> CliRunner:
+        monkeypatch.setattr(cli, "get_assistant", lambda: assistant)
+        monkeypatch.setattr(cli.out, "width", 160)
+        return CliRunner()
+
+    return make

@@ -153,6 +153,14 @@ def test_follow_ups_resolve_against_the_conversation(real_assistant: Assistant) 
     assert conversation.focus[0] == "7.4.2"
 
 
+def test_make_that_a_plan(real_assistant: Assistant) -> None:
+    first = real_assistant.ask("how do we engage staff when pay is fixed?")
+    plan = real_assistant.ask("make that a plan", first.conversation_id)
+    assert plan.intent == "plan" and plan.clauses == [first.clauses[0]]
+    assert "First actions" in plan.answer and "pse plan" in plan.answer
+    assert_grounded(real_assistant, plan)
+
+
 def test_conversations_survive_a_restart_and_can_be_exported_and_deleted(
     real_assistant: Assistant,
 ) -> None:

@@ -9,13 +9,12 @@ from typer.testing import CliRunner
 
 from pse_assistant import cli
 from pse_assistant.assistant import Assistant
+from tests.conftest import CliFor
 
 
 @pytest.fixture
-def runner(real_assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setattr(cli, "get_assistant", lambda: real_assistant)
-    monkeypatch.setattr(cli.out, "width", 160)
-    return CliRunner()
+def runner(real_assistant: Assistant, cli_for: CliFor) -> CliRunner:
+    return cli_for(real_assistant)
 
 
 def test_ask_prints_a_cited_answer(runner: CliRunner) -> None:

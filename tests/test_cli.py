@@ -13,14 +13,12 @@ from typer.testing import CliRunner
 
 from pse_assistant import cli
 from pse_assistant.assistant import Assistant
-from tests.conftest import Edit
+from tests.conftest import CliFor, Edit
 
 
 @pytest.fixture
-def runner(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setattr(cli, "get_assistant", lambda: assistant)
-    monkeypatch.setattr(cli.out, "width", 120)
-    return CliRunner()
+def runner(assistant: Assistant, cli_for: CliFor) -> CliRunner:
+    return cli_for(assistant)
 
 
 def test_validate_passes_on_the_shipped_corpus(runner: CliRunner) -> None:

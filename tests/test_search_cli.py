@@ -18,16 +18,15 @@ from pse_assistant import cli
 from pse_assistant.assistant import Assistant
 from pse_assistant.corpus import Corpus
 from pse_assistant.settings import Settings
+from tests.conftest import CliFor
 from tests.fakes import HashEmbeddings
 
 PSE = str(Path(sys.executable).with_name("pse"))
 
 
 @pytest.fixture
-def runner(real_assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setattr(cli, "get_assistant", lambda: real_assistant)
-    monkeypatch.setattr(cli.out, "width", 160)
-    return CliRunner()
+def runner(real_assistant: Assistant, cli_for: CliFor) -> CliRunner:
+    return cli_for(real_assistant)
 
 
 def test_search_json_shape(runner: CliRunner) -> None:

@@ -413,12 +413,12 @@ class Composer:
 def compose_plan(corpus: Corpus, plan: ActionPlan, command: str) -> Composed:
     """A chat-sized view of a drafted plan: its summary, objectives and first actions, each cited."""
     composer = Composer(corpus)
-    composer._say(f"**{plan.title}.** {plan.summary}")
-    objectives = [
-        f"- {o.text} {composer._cite(o.source_clause, 'In brief', o.text)}"
-        for o in plan.objectives[:3]
-    ]
-    composer._say("Objectives:\n\n" + "\n".join(objectives))
+    main = plan.clauses[0]
+    note = corpus.note(main)
+    brief = note.section("In brief") if note else None
+    opening = lead(brief.text, 2) if brief else plan.title
+    composer._say(f"**{plan.title}.** {plan.summary} {composer._cite(main, 'In brief', opening)}")
+    composer._say("Objectives:\n\n" + "\n".join(f"- {o.text}" for o in plan.objectives[:3]))
     lines = []
     for action in plan.actions[:5]:
         note = corpus.note(action.source_clause)

@@ -11,7 +11,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict
 
 from .answering import Composed, compose_plan
-from .chat import Answer, Context, Responder
+from .chat import Answer, Context, Responder, final_answer
 from .chunking import chunk_corpus_documents
 from .conversations import Conversation, ConversationStore
 from .corpus import Corpus, load_corpus
@@ -158,12 +158,7 @@ class Assistant:
 
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         """Answer a question, in a conversation (a new one when no id is given)."""
-        answer: Answer | None = None
-        for event in self.ask_stream(question, conversation_id):
-            if event["type"] == "answer":
-                answer = event["answer"]
-        assert answer is not None
-        return answer
+        return final_answer(self.ask_stream(question, conversation_id))
 
     def ask_stream(self, question: str, conversation_id: str | None = None) -> Any:
         """Stream an answer: token events, then the final `Answer`, which is then saved.

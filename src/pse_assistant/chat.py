@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -89,12 +89,7 @@ class Responder:
 
     def respond(self, question: str, context: Context | None = None) -> Answer:
         """The complete answer (an LLM's, when configured and reachable)."""
-        answer: Answer | None = None
-        for event in self.stream(question, context):
-            if event["type"] == "answer":
-                answer = event["answer"]
-        assert answer is not None
-        return answer
+        return final_answer(self.stream(question, context))
 
     def stream(self, question: str, context: Context | None = None) -> Iterator[dict[str, Any]]:
         """Events: `{"type": "token", "text"}` while writing, then `{"type": "answer", "answer"}`."""
@@ -281,6 +276,17 @@ class Responder:
             intent="out-of-scope",
             hits=result.hits[:0],
         )
+
+
+def final_answer(events: Iterable[dict[str, Any]]) -> Answer:
+    """Run an answer stream to its end and return the `Answer` it closes with."""
+    answer = None
+    for event in events:
+        if event["type"] == "answer":
+            answer = event["answer"]
+    if not isinstance(answer, Answer):
+        raise RuntimeError("the answer stream ended without an answer")
+    return answer
 
 
 def _tokens(text: str) -> Iterator[dict[str, Any]]:
