@@ -25,7 +25,8 @@ from pse_assistant.plan_export import (
     to_markdown,
     to_xlsx,
 )
-from pse_assistant.plans import ORG_TYPES, STEP_ROLES, ActionPlan, PlanProfile, draft_plan
+from pse_assistant.plan_rules import ORG_TYPES, STEP_ROLES
+from pse_assistant.plans import ActionPlan, PlanProfile, draft_plan
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TODAY = date(2026, 1, 15)

@@ -14,7 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import InvalidInput
-from .plans import ORG_TYPES, ActionPlan, DeferredStep, PlanAction
+from .plan_models import ActionPlan, DeferredStep, PlanAction
+from .plan_rules import ORG_TYPES
 
 FORMATS = ("md", "docx", "xlsx", "json")
 TABLE_STYLE = "Light Grid Accent 1"  # present in python-docx's default template

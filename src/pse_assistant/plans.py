@@ -7,245 +7,51 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Literal, Self
+from typing import Any
 
 import Stemmer
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from .corpus import Corpus
 from .errors import InvalidInput
 from .notes import Indicator, Note, Step
-from .structure import CLAUSE_ID, Clause, ClauseKind
-
-OrgType = Literal[
-    "municipality", "regional-authority", "national-agency", "ministry", "utility", "health",
-    "education", "police-justice", "other",
-]  # fmt: skip
-# org type: (how a summary names it, usual lead role, executive role, words that reveal it).
-# Detection follows this order, so a "regional health agency" is a health body.
-ORG_TYPES: dict[OrgType, tuple[str, str, str, str]] = {
-    "ministry": ("ministry", "Director-general's office", "Secretary-general", r"ministr|minister|government department"),
-    "health": ("health body", "Patient experience lead", "Chief executive", r"health|hospital|clinic|patient|medical|care trust"),
-    "education": ("education body", "Head of student services", "Principal or rector", r"school|universit|college|education|academ"),
-    "police-justice": ("police or justice body", "Head of public contact", "Chief officer", r"police|court|justice|prison|probation|tribunal"),
-    "utility": ("utility", "Customer operations manager", "Managing director", r"utilit|water|energy|electric|gas\b|transport|transit|waste|rail"),
-    "regional-authority": ("regional authority", "Head of service delivery", "Chief executive", r"region|county|province|canton|state government"),
-    "municipality": ("municipality", "Head of customer services", "Chief executive", r"municipal|city|town|council|borough|commune|village"),
-    "national-agency": ("national agency", "Director of operations", "Director-general", r"agency|national|federal|authority|administration|office"),
-    "other": ("public organization", "Service excellence lead", "Head of the organization", r"$^"),
-}  # fmt: skip
-# The role a step's wording points to, the first match winning; "executive" means the org type's
-# own. Roles marked True are read from the step's title only: its text mentions them in passing.
-STEP_ROLES: tuple[tuple[str, str, bool], ...] = (
-    (r"integrity|gifts?\b|hospitality|conflicts? of interest|speak-up|whistle", "Integrity officer", False),
-    (r"complaint|redress", "Complaints manager", True),
-    (r"train|skills?\b|coach|hire\b|recruit|induction|well-being|human resources", "HR / learning lead", False),
-    (r"strateg|purpose|vision|mandate|endorse|risk appetite|leaders|executive|steering", "executive", False),
-    (r"digital|website|online|wcag|automat|\bapps?\b|(?-i:\bIT\b)", "Digital services lead", False),
-    (r"indicator|measure|metric|data\b|survey|audit|results|demand|review rhythm", "Performance and data lead", False),
-    (r"budget|cost|financ|resources", "Finance lead", True),
-    (r"contract|supplier|procure|partner", "Contracts and partnerships lead", False),
-    (r"equality|equit|accessib|disab|fair", "Equality and accessibility lead", False),
-    (r"letter|plain language|publish|\bbrief|communicat|explain", "Communications lead", True),
-    (r"building|premises|facilit", "Facilities manager", True),
-    (r"innovat|pilot|sandbox|portfolio|stop well|scale", "Innovation lead", False),
-    (r"journey|blueprint|prototype|design", "Service design lead", False),
-)  # fmt: skip
-# Kinds of constraint: (words that reveal it, the risk, its mitigation).
-CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
-    (r"budget|fund|money|cost|financ|austerit|\bcuts?\b", "Little or no budget for new spending", "Start with the actions that need time rather than money, and cost each later action before committing to it."),
-    (r"hiring|recruit|freeze|vacanc|headcount|shortage|understaff|capacity|workload", "Too few people to carry the actions", "Give each action a named owner with protected hours, and avoid running two actions on the same team at once."),
-    (r"union|works council|representative|collective agreement|social partner", "Changes to roles or working time need consultation with staff representatives", "Involve staff representatives from the first month and build their consultation time into the schedule."),
-    (r"election|politic|minister|elected|government change", "The political calendar may pause or redirect the work", "Schedule visible, uncontroversial actions before any pre-election period and brief elected members early."),
-    (r"legacy|(?-i:\bIT\b)|system|software|vendor|supplier", "Technology or supplier limits slow what can change", "Change process and content first, and raise system changes with the supplier at the next contract review."),
-    (r"\blaw|legal|statut|regulat|gdpr|data protection", "Legal limits on what may change", "Ask legal services to confirm the room for manoeuvre before actions that change rules, forms or data use."),
-    (r"deadline|peak|season|busy", "Competing deadlines or seasonal peaks", "Avoid starting actions in peak months and agree the schedule with operational managers."),
-)  # fmt: skip
-FREQUENCIES = (
-    ("weekly", r"\bweek(ly)?\b"),
-    ("monthly", r"\bmonth(ly)?\b"),
-    ("quarterly", r"quarter"),
-    ("twice a year", r"twice|half-year"),
-    ("annually", r"annual|yearly|each year|a year\b"),
+from .plan_models import (
+    ActionPlan,
+    DeferredStep,
+    EvidenceItem,
+    Objective,
+    PlanAction,
+    PlanIndicator,
+    PlanProfile,
+    PlanRisk,
 )
-STREAMS = {"small": 1, "medium": 2, "large": 3}  # clauses an organization of this size runs at once
-# Every sentence a plan adds around the corpus's own words, in one place for review and translation.
-SAY = {
-    "notice": "This plan is drafted from the pse-assistant project's own guidance notes, not from the text of ISO 11367:2025, so check it against the standard and your own context before adopting it.",
-    "intro": "Drafted for {org} (a {size} {org_type}) over {h} months from maturity level {m}: {n} actions from the guidance steps of {ids}.",
-    "low": "At maturity level {m} every step is kept, starting from step 1 of each clause to lay the foundations.",
-    "mid": "At maturity level {m} every step is kept, starting from step 1 of each clause.",
-    "high": "At maturity level {m} the foundational steps are taken as in place ({skipped}), and each clause ends with a review-and-embed action aimed at maturity level 5.",
-    "deferred": "The {h}-month horizon leaves less than a month for every step, so these are deferred to a later cycle: {late}.",
-    "fits": "Every kept step fits the {h}-month horizon.",
-    "moved": "Moved earlier because they match your priorities: {moved}.",
-    "unmoved": "Your priorities match no step's wording closely, so the guidance order is kept.",
-    "parallel": "The clauses run side by side over all {h} months.",
-    "waves": "A {size} organization takes on at most {streams} clause(s) at a time, so the clauses run in {n_waves} waves: {waves}.",
-    "small": "In a small organization one person may hold several of the {roles} owner roles named below.",
-    "large": "In a large organization, name one owner per directorate under each role.",
-    "constraints": "Your constraints appear among the risks, each with a mitigation.",
-    "embed": "Check practice against maturity level 5 of the guidance (“{label}”): {text} Keep what works, close the gaps and choose the next cycle's steps.",
-    "embed_deliverable": "Review against maturity level 5, with the next cycle's actions",
-    "record": "A dated record of “{title}” in practice",
-    "constraint": "Review this constraint at each steering meeting and move the actions it blocks.",
-    "pitfall_kept": "The closest step in the guidance is step {n}, “{title}”: check for this pitfall whenever that action is reviewed.",
-    "pitfall_late": "The closest step in the guidance is step {n}, “{title}”, which is not scheduled: check for this pitfall at each review of the plan.",
-    "pitfall": "Name this pitfall at the start and check for it at each review of the plan.",
-    "maturity_up": "Within {h} months, take {label} from maturity level {m} (“{now}”) to level {level} (“{goal}”): {text}",
-    "maturity_keep": "Within {h} months, keep {label} at maturity level {level} (“{goal}”): {text}",
-    "steps": "Within {h} months, complete {n} of the {total} guidance steps, so that practice matches what the guidance says the clause covers: “{brief}”",
-    "baseline": "By month {month}, measure a baseline for “{name}”, then track it towards: {target}",
-    "short_review": "Monthly check-ins of the action owners on progress and blockers; a management review in month {h} to decide the next cycle, including the deferred steps.",
-    "review": "Monthly steering meeting of the action owners; a quarterly review of the indicators and risks (months {quarters}); a management review in month {h} to decide the next cycle.",
-}
+from .plan_rules import (
+    CONSTRAINTS,
+    FREQUENCIES,
+    ORG_TYPES,
+    SAY,
+    STEP_ROLES,
+    STREAMS,
+    org_type_of,
+)
+from .structure import Clause, ClauseKind
+
+__all__ = [
+    "ActionPlan",
+    "DeferredStep",
+    "EvidenceItem",
+    "Objective",
+    "PlanAction",
+    "PlanIndicator",
+    "PlanProfile",
+    "PlanRisk",
+    "draft_plan",
+    "org_type_of",
+]
+
 _STOP = frozenset(
     "this that with from your their them they have will into when what which each every other "
     "than rather same more most only also make made over after before while without".split()
 )
-
-
-class PlanProfile(BaseModel):
-    """Who the plan is for; every tailoring choice in `draft_plan` reads one of these fields."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    organization: str = Field(min_length=2, max_length=120)
-    org_type: OrgType = "other"
-    size: Literal["small", "medium", "large"] = "medium"
-    horizon_months: int = Field(default=12, ge=3, le=36)
-    maturity: int = Field(default=2, ge=1, le=5)
-    priorities: str = Field(default="", max_length=1000)
-    constraints: str = Field(default="", max_length=1000)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _derive_org_type(cls, data: Any) -> Any:
-        """Read the type from the free text when not given, so people only type their name."""
-        if isinstance(data, dict) and not data.get("org_type"):
-            return data | {"org_type": org_type_of(str(data.get("organization", "")))}
-        return data
-
-
-class PlanAction(BaseModel):
-    """One scheduled action, traceable to the step (or maturity level) of the note it comes from."""
-
-    id: str = Field(pattern=r"^A\d+$")
-    title: str
-    description: str
-    owner_role: str
-    start_month: int = Field(ge=1)
-    end_month: int = Field(ge=1)
-    deliverable: str
-    source_clause: str
-    source_step: int | None = None
-    source_section: str = "How to meet it"
-    depends_on: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.end_month < self.start_month:
-            raise ValueError(f"action {self.id} ends (month {self.end_month}) before it starts")
-        return self
-
-
-class PlanIndicator(BaseModel):
-    """An indicator from a note; the baseline stays unknown until the organization measures it."""
-
-    name: str
-    definition: str
-    how_to_measure: str
-    baseline: str | None = None
-    target: str
-    frequency: str
-    source_clause: str
-
-
-class EvidenceItem(BaseModel):
-    """Something an assessor will ask to see."""
-
-    text: str
-    source_clause: str
-
-
-class PlanRisk(BaseModel):
-    """A risk with its mitigation; `source_clause` is None for risks from the user's constraints."""
-
-    risk: str
-    mitigation: str
-    source_clause: str | None = None
-
-
-class Objective(BaseModel):
-    """What the plan should achieve for one clause."""
-
-    text: str
-    source_clause: str
-
-
-class DeferredStep(BaseModel):
-    """A guidance step left out: beyond the horizon, or taken as in place at a high maturity."""
-
-    title: str
-    source_clause: str
-    source_step: int
-    reason: Literal["horizon", "maturity"]
-
-
-class ActionPlan(BaseModel):
-    """A drafted plan whose validator makes an inconsistent schedule impossible to build.
-
-    Pass `context={"clause_ids": ...}` to `model_validate` to check the clauses against the
-    structure as well; `draft_plan` always does.
-    """
-
-    title: str
-    clauses: list[str] = Field(min_length=1)
-    profile: PlanProfile
-    summary: str
-    objectives: list[Objective]
-    actions: list[PlanAction] = Field(min_length=1)
-    indicators: list[PlanIndicator]
-    evidence: list[EvidenceItem]
-    risks: list[PlanRisk]
-    deferred: list[DeferredStep] = Field(default_factory=list)
-    review_rhythm: str
-    generated_on: date
-    mode: Literal["grounded", "llm"] = "grounded"
-    notice: str = SAY["notice"]
-
-    @model_validator(mode="after")
-    def _consistent(self, info: ValidationInfo) -> Self:
-        known = (info.context or {}).get("clause_ids")
-        for clause_id in self.clauses:
-            if not CLAUSE_ID.match(clause_id) or (known is not None and clause_id not in known):
-                raise ValueError(f"{clause_id} is not a clause of ISO 11367:2025")
-        groups = (self.actions, self.indicators, self.evidence, self.objectives, self.deferred)
-        cited = {i.source_clause for g in groups for i in g} | {r.source_clause for r in self.risks}
-        if stray := sorted(c for c in cited if c is not None and c not in self.clauses):
-            raise ValueError(f"items cite {', '.join(stray)}, which the plan does not cover")
-        by_id = {a.id: a for a in self.actions}
-        if len(by_id) != len(self.actions):
-            raise ValueError("action ids must be unique")
-        for action in self.actions:
-            if action.end_month > self.profile.horizon_months:
-                raise ValueError(f"action {action.id} ends after the plan's horizon")
-            for dep in action.depends_on:
-                if dep not in by_id or dep == action.id:
-                    raise ValueError(f"action {action.id} depends on unknown action {dep}")
-                if by_id[dep].end_month > action.start_month:
-                    raise ValueError(
-                        f"action {action.id} starts before {dep}, its dependency, ends"
-                    )
-        return self
-
-
-def org_type_of(organization: str) -> OrgType:
-    """The org type whose words first appear in a free-text name; "other" when none do."""
-    for org_type, (*_, pattern) in ORG_TYPES.items():
-        if re.search(rf"\b(?:{pattern})", organization, re.IGNORECASE):
-            return org_type
-    return "other"
 
 
 def draft_plan(
