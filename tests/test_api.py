@@ -221,3 +221,13 @@ def test_503_while_the_index_is_not_ready(tmp_path: Path, real_assistant: Assist
         response = client.post(path, json=body)
         assert response.status_code == 503
         assert response.json()["error"] == "index_not_ready"
+
+
+def test_an_evaluation_run_through_the_api(client: TestClient) -> None:
+    response = client.post("/api/evals", json={"split": "dev"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["summary"]["metrics"]["recall@5"] > 0.8
+    assert {"summary.json", "results.jsonl", "report.html", "junit.xml"} <= set(data["files"])
+    assert Path(data["files"]["report.html"]).read_text().count("<svg") >= 3
+    assert client.post("/api/evals", json={"split": "holdout"}).status_code == 422

@@ -1,8 +1,8 @@
-"""POST /api/plans: draft an action plan and return it as JSON or as a download (md, docx, xlsx, json)."""
+"""POST /api/plans (an action plan as JSON or a download) and POST /api/evals (an evaluation run)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
@@ -57,3 +57,26 @@ def plans(
     if format is None:
         return assistant.draft_plan(body.clauses, body.profile())
     return plan_download(assistant, body, format)
+
+
+class EvalRequest(BaseModel):
+    """Which shipped question set to run."""
+
+    split: Literal["dev", "test"] = "test"
+    ablation: bool = False
+
+
+class EvalResponse(BaseModel):
+    """A finished run: its summary and the files written on the server."""
+
+    summary: dict[str, Any]
+    files: dict[str, str]
+
+
+@router.post("/evals", response_model=EvalResponse)
+def evals(body: EvalRequest, assistant: AssistantDep) -> EvalResponse:
+    """Run the answer-quality evaluation on a shipped split (offline, deterministic metrics)."""
+    run, paths = assistant.evaluate(split=body.split, ablation=body.ablation)
+    return EvalResponse(
+        summary=run.summary, files={name: str(path) for name, path in paths.items()}
+    )

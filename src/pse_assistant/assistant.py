@@ -16,7 +16,7 @@ from .chunking import chunk_corpus_documents
 from .conversations import Conversation, ConversationStore
 from .corpus import Corpus, load_corpus
 from .embeddings import LocalEmbeddings
-from .errors import CorpusError, IngestError, NotFound
+from .errors import BackendUnavailable, CorpusError, IngestError, NotFound
 from .index import USER_DOC, BuildReport, ChunkIndex, Progress, make_client
 from .ingest import chunk_file, expand_paths
 from .llm import LlmClient
@@ -198,6 +198,51 @@ class Assistant:
         if not self.conversations.answer_exists(answer_id):
             raise NotFound(f"No answer has the id {answer_id!r}.")
         return self.conversations.add_feedback(answer_id, rating, comment.strip())
+
+    def evaluate(
+        self,
+        split: str | None = "test",
+        dataset: Path | None = None,
+        out_dir: Path | None = None,
+        ablation: bool = True,
+        judge: bool = False,
+        repeats: int = 1,
+        exports: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> tuple[Any, dict[str, Path]]:
+        """Run a question set (a shipped split, or your own JSONL/CSV) and write the run's files.
+
+        Returns the run and the paths written (summary.json, results.jsonl, report.html, junit.xml
+        and any exports). The judge, when asked for, uses the `PSE_LLM_*` endpoint and never gates.
+        """
+        from datetime import datetime
+
+        from .evals import Judge, default_dataset, load_dataset, run_eval, write_export, write_run
+
+        path = dataset or default_dataset(split or "test")
+        items = load_dataset(path, split)
+        judge_model = None
+        if judge:
+            s = self.settings
+            if not s.llm_base_url:
+                raise BackendUnavailable("The judge needs PSE_LLM_BASE_URL (and PSE_LLM_MODEL).")
+            judge_model = Judge(
+                base_url=s.llm_base_url,
+                model=s.llm_model,
+                api_key=s.llm_api_key,
+                cache_path=s.data_dir / "judge-cache.json",
+                repeats=repeats,
+            )
+        label = path.stem + (f" ({split})" if split and split != path.stem else "")
+        run = run_eval(
+            self, items, ablation=ablation, judge=judge_model, progress=progress, label=label
+        )
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = out_dir or self.settings.data_dir / "eval-runs" / f"{stamp}-{split or path.stem}"
+        paths = write_run(run, folder)
+        for fmt in exports:
+            paths[f"{fmt}.jsonl"] = write_export(fmt, items, run, folder, self.corpus)
+        return run, paths
 
     def conversation(self, conversation_id: str) -> Conversation:
         """One conversation with its turns; raises `ConversationNotFound`."""

@@ -186,6 +186,28 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
         return to_markdown(plan), files
 
+    def evaluate(split: str, ablation: bool) -> tuple[str, list[str]]:
+        try:
+            run, paths = assistant.evaluate(split=split, ablation=ablation)
+        except PseError as error:
+            gr.Warning(str(error))
+            return "", []
+        metrics = run.summary.get("metrics", {})
+        rows = "\n".join(
+            f"| {name} | {value:.3f} |"
+            for name, value in metrics.items()
+            if isinstance(value, int | float)
+        )
+        text = f"### Evaluation of the {split} split\n\n| metric | value |\n|---|---|\n{rows}"
+        ablation_rows = run.summary.get("ablation") or {}
+        if ablation_rows:
+            lines = "\n".join(
+                f"| {name} | {m.get('recall@5') or 0:.3f} | {m.get('mrr@10') or 0:.3f} |"
+                for name, m in ablation_rows.items()
+            )
+            text += f"\n\n#### Retrieval ablation\n\n| variant | recall@5 | MRR@10 |\n|---|---|---|\n{lines}"
+        return text, [str(p) for p in paths.values()]
+
     with gr.Blocks(title="pse-assistant — ISO 11367 public service excellence") as demo:
         gr.Markdown(
             "# pse-assistant\nGuidance for **ISO 11367:2025** public service excellence, with clause citations you can check."
@@ -309,6 +331,28 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     [plan_clauses, organization, size, months, maturity, priorities, constraints],
                     [plan_view, files],
                     api_name="plan",
+                )
+            with gr.Tab("Evaluate", id="evaluate"):
+                gr.Markdown(
+                    "Run the hand-written question set through the assistant: retrieval, citations, key points, "
+                    "refusals and plans, scored offline. Open `report.html` for the charts per clause, type and persona."
+                )
+                with gr.Row():
+                    eval_split = gr.Radio(["test", "dev"], value="test", label="Question set split")
+                    eval_ablation = gr.Checkbox(
+                        value=False, label="Also run the retrieval ablation (slower)"
+                    )
+                eval_button = gr.Button("Run evaluation", variant="primary", elem_id="eval-button")
+                eval_files = gr.File(
+                    label="Run files (report.html, summary.json, results.jsonl, junit.xml)",
+                    file_count="multiple",
+                )
+                eval_summary = gr.Markdown(elem_id="eval-summary")
+                eval_button.click(
+                    evaluate,
+                    [eval_split, eval_ablation],
+                    [eval_summary, eval_files],
+                    api_name="evaluate",
                 )
         gr.Markdown(f"---\n{COPYRIGHT}", elem_id="copyright")
     blocks: gr.Blocks = demo
