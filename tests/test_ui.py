@@ -111,3 +111,21 @@ def test_a_person_in_a_browser(live_url: str, tmp_path: Path) -> None:
         assert page.get_by_role("textbox", name="Your question").is_visible()
         page.screenshot(path=str(ARTIFACTS / "ui-narrow.png"), full_page=False)
         browser.close()
+
+
+def test_gradio_client_runs_an_evaluation_of_your_own_set(live_url: str, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    own = tmp_path / "our-questions.jsonl"
+    own.write_text(
+        '{"id": "o1", "question": "principle 5.2.4", "gold_clauses": ["5.2.4"], "must_include": [], '
+        '"must_not_include": [], "answerable": true, "persona": "trainer", "type": "clause-lookup"}\n'
+        '{"id": "o2", "question": "Write me a poem about autumn", "gold_clauses": [], "must_include": [], '
+        '"must_not_include": [], "answerable": false, "persona": "evaluator", "type": "out-of-scope"}\n'
+    )
+    summary, files = Client(live_url, verbose=False).predict(
+        "test", False, handle_file(str(own)), api_name="/evaluate"
+    )
+    assert "Evaluation of our-questions.jsonl" in summary
+    assert "| status_accuracy | 1.000 |" in summary
+    assert any(str(f).endswith("report.html") for f in files)

@@ -186,9 +186,12 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
         return to_markdown(plan), files
 
-    def evaluate(split: str, ablation: bool) -> tuple[str, list[str]]:
+    def evaluate(split: str, ablation: bool, own: str | None) -> tuple[str, list[str]]:
         try:
-            run, paths = assistant.evaluate(split=split, ablation=ablation)
+            if own:
+                run, paths = assistant.evaluate(split=None, dataset=Path(own), ablation=ablation)
+            else:
+                run, paths = assistant.evaluate(split=split, ablation=ablation)
         except PseError as error:
             gr.Warning(str(error))
             return "", []
@@ -198,7 +201,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             for name, value in metrics.items()
             if isinstance(value, int | float)
         )
-        text = f"### Evaluation of the {split} split\n\n| metric | value |\n|---|---|\n{rows}"
+        name = Path(own).name if own else f"the {split} split"
+        text = f"### Evaluation of {name}\n\n| metric | value |\n|---|---|\n{rows}"
         ablation_rows = run.summary.get("ablation") or {}
         if ablation_rows:
             lines = "\n".join(
@@ -342,6 +346,11 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     eval_ablation = gr.Checkbox(
                         value=False, label="Also run the retrieval ablation (slower)"
                     )
+                eval_own = gr.File(
+                    label="Or your own question set (JSONL or CSV, see evals/README.md)",
+                    file_types=[".jsonl", ".csv"],
+                    type="filepath",
+                )
                 eval_button = gr.Button("Run evaluation", variant="primary", elem_id="eval-button")
                 eval_files = gr.File(
                     label="Run files (report.html, summary.json, results.jsonl, junit.xml)",
@@ -350,7 +359,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 eval_summary = gr.Markdown(elem_id="eval-summary")
                 eval_button.click(
                     evaluate,
-                    [eval_split, eval_ablation],
+                    [eval_split, eval_ablation, eval_own],
                     [eval_summary, eval_files],
                     api_name="evaluate",
                 )
