@@ -79,6 +79,22 @@ def check_citations(text: str, allowed: set[str]) -> LlmReply:
     return LlmReply(text=cleaned.strip(), cited=cited, removed=removed)
 
 
+def openai_chat_model(
+    base_url: str, model: str, api_key: str | None, temperature: float, timeout: float, retries: int
+) -> Any:
+    """LangChain's chat model for an OpenAI-compatible endpoint (the answerer's and the judge's)."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        base_url=base_url,
+        model=model,
+        api_key=api_key or "not-needed",
+        temperature=temperature,
+        timeout=timeout,
+        max_retries=retries,
+    )
+
+
 class LlmClient:
     """A chat model behind an OpenAI-compatible endpoint.
 
@@ -100,18 +116,9 @@ class LlmClient:
     ) -> None:
         self.base_url = base_url
         self.model = model
-        if chat_model is None:
-            from langchain_openai import ChatOpenAI
-
-            chat_model = ChatOpenAI(
-                base_url=base_url,
-                model=model,
-                api_key=api_key or "not-needed",
-                temperature=0.1,
-                timeout=timeout,
-                max_retries=0,
-            )
-        self.chat_model = chat_model
+        self.chat_model = chat_model or openai_chat_model(
+            base_url, model, api_key, 0.1, timeout, retries=0
+        )
 
     def stream(self, question: str, hits: list[Hit]) -> Iterator[str]:
         """Tokens as they come; raises `BackendUnavailable` when the endpoint fails."""

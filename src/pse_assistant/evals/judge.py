@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BackendUnavailable
+from ..llm import openai_chat_model
 
 CRITERIA = {
     "faithfulness": (
@@ -73,16 +74,7 @@ class Judge:
         if chat_model is None:
             if not base_url:
                 raise BackendUnavailable("The judge needs an OpenAI-compatible endpoint URL.")
-            from langchain_openai import ChatOpenAI
-
-            chat_model = ChatOpenAI(
-                base_url=base_url,
-                model=model,
-                api_key=api_key or "not-needed",
-                temperature=0,
-                timeout=timeout,
-                max_retries=1,
-            )
+            chat_model = openai_chat_model(base_url, model, api_key, 0, timeout, retries=1)
         self.chat_model = chat_model
         self.model = model
         self.cache_path = cache_path
