@@ -106,6 +106,15 @@ def test_a_person_in_a_browser(live_url: str, tmp_path: Path) -> None:
         assert "Review rhythm" in page.locator("#plan-view").inner_text()
         page.screenshot(path=str(ARTIFACTS / "ui-plan.png"), full_page=False)
 
+        page.get_by_role("tab", name="Quiz").click()
+        page.get_by_role("button", name="Start the quiz").click()
+        page.get_by_text("Question 1 of 8").wait_for(timeout=20_000)
+        page.locator("#quiz-options label").first.click()
+        page.get_by_role("button", name="Check my answer").click()
+        feedback = page.locator("#quiz-feedback")
+        feedback.get_by_text("[5.2.4]").wait_for(timeout=20_000)
+        assert "Right." in feedback.inner_text() or "Not quite" in feedback.inner_text()
+
         page.set_viewport_size({"width": 390, "height": 844})  # a phone: still usable
         page.get_by_role("tab", name="Ask").click()
         assert page.get_by_role("textbox", name="Your question").is_visible()
@@ -129,3 +138,18 @@ def test_gradio_client_runs_an_evaluation_of_your_own_set(live_url: str, tmp_pat
     assert "Evaluation of our-questions.jsonl" in summary
     assert "| status_accuracy | 1.000 |" in summary
     assert any(str(f).endswith("report.html") for f in files)
+
+
+def test_gradio_client_quiz_workshop_and_assessment(live_url: str) -> None:
+    client = Client(live_url, verbose=False)
+    text, options, _feedback = client.predict("5.2.4", api_name="/start_quiz")
+    assert text.startswith("**Question 1 of 8.**")
+    assert len(options["choices"]) >= 3
+    view, files = client.predict("5.1.1", "60", "front-line-staff", api_name="/workshop")
+    assert "Answer key" in view
+    assert {Path(str(f)).suffix for f in files} == {".pptx", ".docx", ".md"}
+    aid, _element = client.predict(
+        "UI round", "Riverside council", False, api_name="/start_assessment"
+    )
+    table = client.predict(aid, "Ana", "7.2.3", 3, "Gifts register in use", api_name="/score")
+    assert "| 7.2.3 Integrity and conflict management | 3 |" in table

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sse_starlette.sse import EventSourceResponse
 from starlette.background import BackgroundTask
 from starlette.concurrency import iterate_in_threadpool
@@ -209,9 +209,11 @@ def create_api(app: FastAPI | None = None) -> FastAPI:
         description="Guidance for ISO 11367:2025 public service excellence, grounded in the project's corpus.",
     )
     from .api_plans import router as plans_router
+    from .api_trainers import router as trainers_router
 
     app.include_router(router)
     app.include_router(plans_router)
+    app.include_router(trainers_router)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Any) -> Any:
@@ -231,6 +233,14 @@ def create_api(app: FastAPI | None = None) -> FastAPI:
             where = ".".join(str(p) for p in error["loc"] if p != "body")
             parts.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
         return _error(422, "invalid_input", "; ".join(parts) or "The request is not valid.")
+
+    @app.exception_handler(ValidationError)
+    async def invalid_model(_: Request, exc: ValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return _error(
+            422, "invalid_input", f"{where}: {first['msg']}" if where else str(first["msg"])
+        )
 
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> JSONResponse:

@@ -11,6 +11,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict
 
 from .answering import Composed, compose_plan
+from .assess import AssessmentStore
 from .chat import Answer, Context, Responder, final_answer
 from .chunking import chunk_corpus_documents
 from .conversations import Conversation, ConversationStore
@@ -26,6 +27,7 @@ from .plans import ActionPlan, PlanProfile, draft_plan
 from .retrieval import ClauseRetriever, HybridSearcher, RetrievalConfig, SearchResult
 from .settings import Settings, get_settings
 from .structure import Clause
+from .trainers import Training
 from .validation import validate_corpus
 
 
@@ -243,6 +245,13 @@ class Assistant:
         for fmt in exports:
             paths[f"{fmt}.jsonl"] = write_export(fmt, items, run, folder, self.corpus)
         return run, paths
+
+    @cached_property
+    def training(self) -> Training:
+        """Self-assessments, workshop packs and quizzes (assessments in SQLite in the data folder)."""
+        return Training(
+            self.corpus, AssessmentStore(self.settings.data_dir / "assessments.sqlite3")
+        )
 
     def conversation(self, conversation_id: str) -> Conversation:
         """One conversation with its turns; raises `ConversationNotFound`."""

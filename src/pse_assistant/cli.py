@@ -148,4 +148,4 @@ def main() -> None:
     app()
 
 
-from . import cli_chat, cli_eval, cli_index  # noqa: E402, F401 - register the other commands
+from . import cli_chat, cli_eval, cli_index, cli_trainers  # noqa: E402, F401 - register the rest

@@ -14,6 +14,8 @@ from pse_assistant.chat import Answer
 from pse_assistant.errors import PseError
 from pse_assistant.plans import PlanProfile
 
+from .trainers import trainer_tabs
+
 COPYRIGHT = (
     "The guidance here is written by the pse-assistant project (CC BY 4.0). It interprets ISO 11367:2025 "
     "and does not reproduce it: ISO 11367 is a copyrighted standard. If your organization owns a licensed "
@@ -336,6 +338,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     [plan_view, files],
                     api_name="plan",
                 )
+            trainer_tabs(assistant)
             with gr.Tab("Evaluate", id="evaluate"):
                 gr.Markdown(
                     "Run the hand-written question set through the assistant: retrieval, citations, key points, "

@@ -1,0 +1,167 @@
+"""A self-assessment written out as an XLSX workbook (scores, evidence) and a DOCX report with charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.shared import Cm
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .assess import AssessmentResult, ElementView
+from .assess_charts import write_charts
+
+TABLE_STYLE = "Light Grid Accent 1"  # present in python-docx's default template
+HEADER_FILL = "D9E2F3"
+STATS = ("Mean", "Min", "Max", "Spread", "Std dev", "Agreed", "Reason")
+DISAGREEMENT = ("Element", "Scores", "Mean", "Spread", "Agreed")
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def _finding(element: ElementView) -> str:
+    level = element.level()
+    named = f" — level {level.level}, {level.label}" if level else ""
+    return f"{element.clause} {element.title}: {_num(element.value)}{named}"
+
+
+def to_xlsx(result: AssessmentResult, path: Path) -> Path:
+    """Scores (one row per element), Evidence (per assessor and element) and Summary sheets.
+
+    Missing scores are empty cells rather than zeros, so the sheet's own averages stay right.
+    """
+    book = Workbook()
+    scores = book.active
+    scores.title = "Scores"
+    scores.append(["Clause", "Element", "Group", *result.assessors, *STATS])
+    for e in result.elements:
+        scores.append(
+            [
+                e.clause,
+                e.title,
+                e.group,
+                *(e.scores.get(a) for a in result.assessors),
+                *(e.mean, e.min, e.max, e.spread, e.stdev, e.agreed, e.reason or ""),
+            ]
+        )
+    _style(scores, [9, 50, 8, *([12] * len(result.assessors)), 8, 6, 6, 8, 8, 8, 60])
+    evidence = book.create_sheet("Evidence")
+    evidence.append(["Assessor", "Clause", "Element", "Score", "Evidence"])
+    for assessor in result.assessors:
+        for e in result.elements:
+            if assessor in e.scores:
+                evidence.append(
+                    [assessor, e.clause, e.title, e.scores[assessor], e.evidence.get(assessor, "")]
+                )
+    _style(evidence, [20, 9, 50, 7, 90])
+    summary = book.create_sheet("Summary")
+    summary.append(["Finding", "Element", "Value"])
+    rows = [("Strength", e) for e in result.strengths]
+    rows += [("Area for improvement", e) for e in result.improvements]
+    for kind, e in rows:
+        summary.append([kind, f"{e.clause} {e.title}", e.value])
+    for group, mean in result.group_means.items():
+        summary.append(["Group mean", f"{group} {result.group_titles.get(group, '')}", mean])
+    _style(summary, [22, 70, 8])
+    book.properties.title = result.assessment.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(str(path))
+    return path
+
+
+def _style(sheet: Worksheet, widths: list[int]) -> None:
+    """Bold shaded header, fixed widths, wrapped text, frozen header: a sheet that reads well."""
+    fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        head = sheet.cell(row=1, column=column)
+        head.font, head.fill = Font(bold=True), fill
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.freeze_panes = "A2"
+
+
+def _table(doc: DocxDocument, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = TABLE_STYLE
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+
+
+def to_docx(result: AssessmentResult, path: Path, charts_folder: Path) -> Path:
+    """The report: findings first, then disagreements, each element and the charts as pictures.
+
+    The charts are written to `charts_folder` (PNG and SVG) so the web page can show the same ones.
+    """
+    a = result.assessment
+    doc = Document()
+    doc.core_properties.title = a.name
+    doc.add_heading(a.name, level=0)
+    doc.add_paragraph(
+        f"{a.organization} · self-assessment against ISO 11367:2025 · started {a.created[:10]} · "
+        f"assessors: {', '.join(result.assessors) or 'none yet'}"
+    )
+    doc.add_heading("Summary", level=1)
+    scored = sum(1 for e in result.elements if e.value is not None)
+    means = "; ".join(
+        f"{g} {result.group_titles.get(g, '')}: {m:g}" for g, m in result.group_means.items()
+    )
+    doc.add_paragraph(
+        f"{scored} of {len(result.elements)} elements scored by {len(result.assessors)} "
+        f"assessor(s). Group means (agreed score, else mean): {means or 'none yet'}."
+    )
+    for heading, found in (
+        ("Strengths", result.strengths),
+        ("Areas for improvement", result.improvements),
+    ):
+        doc.add_heading(heading, level=1)
+        for e in found:
+            doc.add_paragraph(_finding(e), style="List Bullet")
+        if not found:
+            doc.add_paragraph("None yet.")
+    doc.add_heading("Where assessors disagree", level=1)
+    _table(
+        doc,
+        DISAGREEMENT,
+        [
+            [
+                f"{e.clause} {e.title}",
+                ", ".join(f"{k} {v}" for k, v in e.scores.items()),
+                _num(e.mean),
+                str(e.spread),
+                _num(e.agreed),
+            ]
+            for e in result.disagreements
+        ],
+    )
+    doc.add_heading("Elements", level=1)
+    for e in result.elements:
+        doc.add_heading(f"{e.clause} {e.title}", level=2)
+        scores = ", ".join(f"{k}: {v}" for k, v in e.scores.items()) or "not scored"
+        doc.add_paragraph(f"Scores: {scores}. Mean {_num(e.mean)}, spread {e.spread}.")
+        if e.agreed is not None:
+            doc.add_paragraph(f"Agreed score {e.agreed}: {e.reason}")
+        if level := e.level():
+            paragraph = doc.add_paragraph()
+            paragraph.add_run(f"Level {level.level}, {level.label}. ").bold = True
+            paragraph.add_run(level.description)
+        for assessor, text in e.evidence.items():
+            doc.add_paragraph(f"{assessor}: {text}", style="List Bullet")
+    doc.add_heading("Charts", level=1)
+    for chart in write_charts(result, charts_folder):
+        if chart.suffix == ".png":
+            doc.add_picture(str(chart), width=Cm(15))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
