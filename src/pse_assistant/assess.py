@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from .errors import InvalidInput, NotFound
 from .notes import MaturityLevel, Note
 from .plan_models import ActionPlan, PlanProfile
 from .plans import draft_plan
+from .sqlite import SqliteStore
 from .structure import normalize_clause_ref
 
 # The standard fixes these ids; tests check them against the corpus's structure, so the store can
@@ -220,29 +218,14 @@ def _check_text(value: str, what: str, least: int, most: int) -> str:
     return text
 
 
-class AssessmentStore:
+class AssessmentStore(SqliteStore):
     """Assessments, scores and agreed scores in one SQLite file, one short connection per call.
 
     Every method validates its input before writing, so a rejected call leaves the file unchanged.
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        db.execute("pragma journal_mode=wal")
-        db.execute("pragma foreign_keys=on")
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+        super().__init__(path, _SCHEMA)
 
     def create(self, name: str, organization: str, include_principles: bool = False) -> Assessment:
         """Start an assessment of the sub-elements, and of the principles when asked."""

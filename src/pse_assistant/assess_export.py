@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.document import Document as DocxDocument
 from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -14,8 +13,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .assess import AssessmentResult, ElementView
 from .assess_charts import write_charts
+from .plan_export import docx_table
 
-TABLE_STYLE = "Light Grid Accent 1"  # present in python-docx's default template
 HEADER_FILL = "D9E2F3"
 STATS = ("Mean", "Min", "Max", "Spread", "Std dev", "Agreed", "Reason")
 DISAGREEMENT = ("Element", "Scores", "Mean", "Spread", "Agreed")
@@ -88,17 +87,6 @@ def _style(sheet: Worksheet, widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _table(doc: DocxDocument, header: tuple[str, ...], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = TABLE_STYLE
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
-
-
 def to_docx(result: AssessmentResult, path: Path, charts_folder: Path) -> Path:
     """The report: findings first, then disagreements, each element and the charts as pictures.
 
@@ -131,7 +119,7 @@ def to_docx(result: AssessmentResult, path: Path, charts_folder: Path) -> Path:
         if not found:
             doc.add_paragraph("None yet.")
     doc.add_heading("Where assessors disagree", level=1)
-    _table(
+    docx_table(
         doc,
         DISAGREEMENT,
         [

@@ -7,10 +7,7 @@ own short connection (WAL mode), so the API's worker threads never share one.
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .errors import NotFound
+from .sqlite import SqliteStore
 
 _SCHEMA = """
 create table if not exists conversations (
@@ -69,26 +67,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class ConversationStore:
+class ConversationStore(SqliteStore):
     """Conversations, their turns and answer feedback, in one SQLite file."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        db.execute("pragma journal_mode=wal")
-        db.execute("pragma foreign_keys=on")
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+        super().__init__(path, _SCHEMA)
 
     def create(self, title: str) -> str:
         """Start a conversation; its id is returned."""

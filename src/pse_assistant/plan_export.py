@@ -160,19 +160,19 @@ def to_docx(plan: ActionPlan, path: Path) -> Path:
     for objective in plan.objectives:
         doc.add_paragraph(f"{objective.text} ({objective.source_clause})", style="List Number")
     doc.add_heading("Actions", level=1)
-    _docx_table(doc, ACTIONS, _action_rows(plan))
+    docx_table(doc, ACTIONS, _action_rows(plan))
     doc.add_heading("What each action involves", level=2)
     for a in plan.actions:
         paragraph = doc.add_paragraph(style="List Bullet")
         paragraph.add_run(f"{a.id} {a.title}. ").bold = True
         paragraph.add_run(a.description)
     doc.add_heading("Indicators", level=1)
-    _docx_table(doc, INDICATORS, _indicator_rows(plan))
+    docx_table(doc, INDICATORS, _indicator_rows(plan))
     doc.add_heading("Evidence to collect", level=1)
     for item in plan.evidence:
         doc.add_paragraph(f"{item.text} ({item.source_clause})", style="List Bullet")
     doc.add_heading("Risks and mitigations", level=1)
-    _docx_table(doc, RISKS, _risk_rows(plan))
+    docx_table(doc, RISKS, _risk_rows(plan))
     if plan.deferred:
         doc.add_heading("Steps not scheduled", level=1)
         for step in plan.deferred:
@@ -184,7 +184,8 @@ def to_docx(plan: ActionPlan, path: Path) -> Path:
     return path
 
 
-def _docx_table(doc: DocxDocument, header: tuple[str, ...], rows: Rows) -> None:
+def docx_table(doc: DocxDocument, header: tuple[str, ...], rows: Rows) -> None:
+    """A Word table with a bold header row, in the style every export shares."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = TABLE_STYLE
     for cell, text in zip(table.rows[0].cells, header, strict=True):
