@@ -104,6 +104,12 @@ def test_out_of_scope(real_assistant: Assistant, question: str) -> None:
     assert "ISO 11367" in answer.answer and "I can help with" in answer.answer
 
 
+def test_an_annex_the_standard_does_not_have(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Can you walk me through the maturity matrix in Annex C?")
+    assert answer.status == "clause_not_found"
+    assert "There is no Annex C in ISO 11367:2025: it has no annexes" in answer.answer
+
+
 def test_a_clause_that_does_not_exist(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("What does clause 9.4.7 require?")
     assert answer.status == "clause_not_found"

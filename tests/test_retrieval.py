@@ -133,6 +133,7 @@ def test_bad_queries_get_a_clear_error(real_assistant: Assistant, query: str) ->
         ("UK CSE customer insight", [], [], [("cse", "1")]),
         ("a 2.5 day turnaround, WCAG 2.2, 40.5%", [], [], []),
         ("what is in 7.9?", [], ["7.9"], []),
+        ("the matrix in annex B", [], ["Annex B"], []),
     ],
 )
 def test_find_references(

@@ -250,6 +250,13 @@ class Responder:
         structure = self.corpus.structure
         lines = []
         for clause_id in missing:
+            if clause_id.startswith("Annex"):
+                last = structure.get("bibliography")
+                lines.append(
+                    f"There is no {clause_id} in ISO 11367:2025: it has no annexes, and its last entry is "
+                    f"the {last.title} (page {last.page})."
+                )
+                continue
             nearest = structure.nearest(clause_id)
             names = "; ".join(f"{n} {structure.get(n).title}" for n in nearest)
             lines.append(

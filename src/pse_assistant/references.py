@@ -36,6 +36,8 @@ _FOREIGN = {
         r"\b(?:CSE|Customer Service Excellence)\s*(?:criterion|criteria)?\s*(\d(?:\.\d)?)\b", re.I
     ),
 }
+# ISO 11367:2025 ends with its Bibliography: it has no annexes, so any "Annex B" is a missing clause.
+_ANNEX = re.compile(r"\bannex(?:e)?\s+([A-Z])\b", re.IGNORECASE)
 _MENTIONS = {
     "iso9001": re.compile(r"\b9001\b"),
     "caf2020": re.compile(r"\bCAF\b", re.I),
@@ -113,6 +115,9 @@ def find_references(
         depth = clause_id.count(".")
         if clause_id in structure or (depth >= 2 and first <= 12) or (depth == 1 and first <= 7):
             found.append((start, clause_id))
+    for match in _ANNEX.finditer(text):
+        if not any(a <= match.start() < b for a, b in taken):
+            _add(refs, structure, f"Annex {match.group(1).upper()}")
     for _, clause_id in sorted(found):
         clause_id = clause_id.rstrip(".")
         owner = next(

@@ -336,7 +336,13 @@ class HybridSearcher:
             clauses=clause_ids[:10],
             hits=hits,
             referenced=refs.clauses,
-            missing=[MissingClause(clause=m, nearest=structure.nearest(m)) for m in refs.missing],
+            missing=[
+                MissingClause(
+                    clause=m,
+                    nearest=["bibliography"] if m.startswith("Annex") else structure.nearest(m),
+                )
+                for m in refs.missing
+            ],
             related=related,
         )
 
