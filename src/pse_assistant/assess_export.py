@@ -7,15 +7,11 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Cm
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .assess import AssessmentResult, ElementView
 from .assess_charts import write_charts
-from .plan_export import docx_table
+from .office import docx_table, style_sheet
 
-HEADER_FILL = "D9E2F3"
 STATS = ("Mean", "Min", "Max", "Spread", "Std dev", "Agreed", "Reason")
 DISAGREEMENT = ("Element", "Scores", "Mean", "Spread", "Agreed")
 
@@ -49,7 +45,8 @@ def to_xlsx(result: AssessmentResult, path: Path) -> Path:
                 *(e.mean, e.min, e.max, e.spread, e.stdev, e.agreed, e.reason or ""),
             ]
         )
-    _style(scores, [9, 50, 8, *([12] * len(result.assessors)), 8, 6, 6, 8, 8, 8, 60])
+    style_sheet(scores, [9, 50, 8, *([12] * len(result.assessors)), 8, 6, 6, 8, 8, 8, 60])
+    scores.freeze_panes = "A2"
     evidence = book.create_sheet("Evidence")
     evidence.append(["Assessor", "Clause", "Element", "Score", "Evidence"])
     for assessor in result.assessors:
@@ -58,7 +55,8 @@ def to_xlsx(result: AssessmentResult, path: Path) -> Path:
                 evidence.append(
                     [assessor, e.clause, e.title, e.scores[assessor], e.evidence.get(assessor, "")]
                 )
-    _style(evidence, [20, 9, 50, 7, 90])
+    style_sheet(evidence, [20, 9, 50, 7, 90])
+    evidence.freeze_panes = "A2"
     summary = book.create_sheet("Summary")
     summary.append(["Finding", "Element", "Value"])
     rows = [("Strength", e) for e in result.strengths]
@@ -67,24 +65,12 @@ def to_xlsx(result: AssessmentResult, path: Path) -> Path:
         summary.append([kind, f"{e.clause} {e.title}", e.value])
     for group, mean in result.group_means.items():
         summary.append(["Group mean", f"{group} {result.group_titles.get(group, '')}", mean])
-    _style(summary, [22, 70, 8])
+    style_sheet(summary, [22, 70, 8])
+    summary.freeze_panes = "A2"
     book.properties.title = result.assessment.name
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return path
-
-
-def _style(sheet: Worksheet, widths: list[int]) -> None:
-    """Bold shaded header, fixed widths, wrapped text, frozen header: a sheet that reads well."""
-    fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-        head = sheet.cell(row=1, column=column)
-        head.font, head.fill = Font(bold=True), fill
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-    sheet.freeze_panes = "A2"
 
 
 def to_docx(result: AssessmentResult, path: Path, charts_folder: Path) -> Path:

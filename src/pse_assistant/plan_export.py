@@ -6,21 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
-from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import PatternFill
 
-from .errors import InvalidInput
+from .office import docx_table, export_format, style_sheet, write_text
 from .plan_models import ActionPlan, DeferredStep, PlanAction
 from .plan_rules import ORG_TYPES
 
 FORMATS = ("md", "docx", "xlsx", "json")
-TABLE_STYLE = "Light Grid Accent 1"  # present in python-docx's default template
 BAR_FILL = "2F5597"  # the Gantt bar colour of the XLSX "Actions" sheet
-HEADER_FILL = "D9E2F3"
 ACTIONS = ("Action", "Owner", "Months", "Deliverable", "Clause", "Depends on")
 GANTT = ("ID", "Action", "Owner", "Start", "End", "Deliverable", "Clause", "Depends on")
 INDICATORS = (
@@ -184,18 +179,6 @@ def to_docx(plan: ActionPlan, path: Path) -> Path:
     return path
 
 
-def docx_table(doc: DocxDocument, header: tuple[str, ...], rows: Rows) -> None:
-    """A Word table with a bold header row, in the style every export shares."""
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = TABLE_STYLE
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
-
-
 def to_xlsx(plan: ActionPlan, path: Path) -> Path:
     """The plan as a workbook whose "Actions" sheet is a Gantt chart: one row per action, M1..Mn.
 
@@ -223,7 +206,7 @@ def to_xlsx(plan: ActionPlan, path: Path) -> Path:
         )
         for month in range(a.start_month, a.end_month + 1):
             sheet.cell(row=row, column=len(GANTT) + month).fill = bar
-    _style(sheet, [6, 44, 28, 7, 7, 48, 16, 12] + [4] * horizon, wrap={2, 6})
+    style_sheet(sheet, [6, 44, 28, 7, 7, 48, 16, 12] + [4] * horizon, wrap={2, 6})
     sheet.freeze_panes = "C2"
     summary = [["Title", plan.title], ["Profile", profile_line(plan)]]
     summary += [["Priorities", plan.profile.priorities], ["Constraints", plan.profile.constraints]]
@@ -245,24 +228,12 @@ def to_xlsx(plan: ActionPlan, path: Path) -> Path:
         extra = book.create_sheet(title)
         for values in [list(header), *rows]:
             extra.append(values)
-        _style(extra, widths, wrap=set(range(1, len(header) + 1)))
+        style_sheet(extra, widths)
         extra.freeze_panes = "A2"
     book.properties.title = plan.title
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return path
-
-
-def _style(sheet: Worksheet, widths: list[int], wrap: set[int]) -> None:
-    """Bold shaded header, fixed widths, wrapped long text: a sheet that prints and reads well."""
-    header_fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-        head = sheet.cell(row=1, column=column)
-        head.font, head.fill = Font(bold=True), header_fill
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(vertical="top", wrap_text=cell.column in wrap)
 
 
 def to_json(plan: ActionPlan) -> str:
@@ -278,7 +249,7 @@ def suggested_filename(plan: ActionPlan, fmt: str) -> str:
     """
     kind = "plan" if len(plan.clauses) == 1 else "programme"
     ids = plan.clauses if len(plan.clauses) <= 4 else [plan.clauses[0], "to", plan.clauses[-1]]
-    return f"{kind}-{'-'.join(ids)}-{plan.profile.horizon_months}m.{_format(fmt)}"
+    return f"{kind}-{'-'.join(ids)}-{plan.profile.horizon_months}m.{export_format(fmt, FORMATS, 'plan')}"
 
 
 def export(plan: ActionPlan, fmt: str, path: Path) -> Path:
@@ -287,27 +258,13 @@ def export(plan: ActionPlan, fmt: str, path: Path) -> Path:
     Raises:
         InvalidInput: a format other than md, docx, xlsx or json.
     """
-    fmt = _format(fmt)
+    fmt = export_format(fmt, FORMATS, "plan")
     if path.is_dir():
         path = path / suggested_filename(plan, fmt)
     writers: dict[str, Callable[[ActionPlan, Path], Path]] = {
         "docx": to_docx,
         "xlsx": to_xlsx,
-        "md": lambda p, target: _write_text(target, to_markdown(p)),
-        "json": lambda p, target: _write_text(target, to_json(p)),
+        "md": lambda p, target: write_text(target, to_markdown(p)),
+        "json": lambda p, target: write_text(target, to_json(p)),
     }
     return writers[fmt](plan, path)
-
-
-def _format(fmt: str) -> str:
-    name = fmt.lower().strip().lstrip(".")
-    name = "md" if name == "markdown" else name
-    if name not in FORMATS:
-        raise InvalidInput(f"Unknown plan format '{fmt}'. Choose one of: {', '.join(FORMATS)}.")
-    return name
-
-
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path

@@ -9,8 +9,7 @@ from docx import Document
 from pptx import Presentation
 from pptx.util import Pt
 
-from .errors import InvalidInput
-from .plan_export import TABLE_STYLE
+from .office import docx_table, export_format, write_text
 from .workshop import AUDIENCES, AgendaSlot, QuizItem, WorkshopPack
 
 FORMATS = ("md", "docx", "pptx")
@@ -72,14 +71,7 @@ def to_docx(pack: WorkshopPack, path: Path) -> Path:
     for objective in pack.objectives:
         doc.add_paragraph(objective, style="List Bullet")
     doc.add_heading("Agenda", level=1)
-    table = doc.add_table(rows=1, cols=len(AGENDA))
-    table.style = TABLE_STYLE
-    for cell, text in zip(table.rows[0].cells, AGENDA, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in _agenda_rows(pack):
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+    docx_table(doc, AGENDA, _agenda_rows(pack))
     doc.add_heading(pack.scenario.title, level=1)
     doc.add_paragraph(pack.scenario.text)
     doc.add_paragraph().add_run(f"From {pack.scenario.clause}.").italic = True
@@ -95,14 +87,16 @@ def to_docx(pack: WorkshopPack, path: Path) -> Path:
         for option in _options(item):
             doc.add_paragraph(option, style="List Bullet")
     doc.add_heading("Answer key", level=1)
-    key = doc.add_table(rows=1, cols=len(KEY))
-    key.style = TABLE_STYLE
-    for cell, text in zip(key.rows[0].cells, KEY, strict=True):
-        cell.text = text
-    for item in pack.quiz:
-        row = [str(item.number), f"{item.answer}) {item.options[item.answer]}", item.explanation]
-        for cell, text in zip(key.add_row().cells, [*row, item.clause], strict=True):
-            cell.text = text
+    key = [
+        [
+            str(item.number),
+            f"{item.answer}) {item.options[item.answer]}",
+            item.explanation,
+            item.clause,
+        ]
+        for item in pack.quiz
+    ]
+    docx_table(doc, KEY, key)
     doc.add_heading("Facilitator notes", level=1)
     for note in pack.facilitator_notes:
         doc.add_paragraph(note, style="List Bullet")
@@ -152,7 +146,7 @@ def suggested_filename(pack: WorkshopPack, fmt: str) -> str:
     Raises:
         InvalidInput: a format other than md, docx or pptx.
     """
-    return f"workshop-{pack.clause}-{pack.minutes}min-{pack.audience}.{_format(fmt)}"
+    return f"workshop-{pack.clause}-{pack.minutes}min-{pack.audience}.{export_format(fmt, FORMATS, 'workshop')}"
 
 
 def export(pack: WorkshopPack, fmt: str, path: Path) -> Path:
@@ -161,26 +155,12 @@ def export(pack: WorkshopPack, fmt: str, path: Path) -> Path:
     Raises:
         InvalidInput: a format other than md, docx or pptx.
     """
-    fmt = _format(fmt)
+    fmt = export_format(fmt, FORMATS, "workshop")
     if path.is_dir():
         path = path / suggested_filename(pack, fmt)
     writers: dict[str, Callable[[WorkshopPack, Path], Path]] = {
         "docx": to_docx,
         "pptx": to_pptx,
-        "md": lambda p, target: _write_text(target, to_markdown(p)),
+        "md": lambda p, target: write_text(target, to_markdown(p)),
     }
     return writers[fmt](pack, path)
-
-
-def _format(fmt: str) -> str:
-    name = fmt.lower().strip().lstrip(".")
-    name = "md" if name == "markdown" else name
-    if name not in FORMATS:
-        raise InvalidInput(f"Unknown workshop format '{fmt}'. Choose one of: {', '.join(FORMATS)}.")
-    return name
-
-
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
