@@ -24,8 +24,8 @@ run: install
 	$(BIN)/pse serve
 
 lint: install
-	$(BIN)/ruff check src ui tests benchmarks
-	$(BIN)/ruff format --check src ui tests benchmarks
+	$(BIN)/ruff check src ui tests benchmarks evals
+	$(BIN)/ruff format --check src ui tests benchmarks evals
 
 typecheck: install
 	$(BIN)/mypy src ui
@@ -40,8 +40,9 @@ browser:
 	  fi; \
 	fi
 
+# Two workers (pytest-xdist), one core each; a module's slow tests stay on one worker.
 pytest: install browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint typecheck pytest
 

@@ -11,7 +11,7 @@ import time
 
 from common import DATASETS, scratch_assistant
 
-from pse_assistant.metrics import percentile
+from pse_assistant.evals.metrics import percentile
 
 
 def main() -> None:

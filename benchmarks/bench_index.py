@@ -17,7 +17,7 @@ from pathlib import Path
 
 from common import retrieval_questions, scratch_assistant
 
-from pse_assistant.metrics import percentile
+from pse_assistant.evals.metrics import percentile
 
 PSE = str(Path(sys.executable).with_name("pse"))
 

@@ -12,9 +12,9 @@ import time
 
 from common import retrieval_questions, scratch_assistant
 
-from pse_assistant.baseline import TutorialPipeline
-from pse_assistant.metrics import hit_at, ndcg_at, percentile, recall_at, reciprocal_rank
-from pse_assistant.retrieval import RetrievalConfig
+from pse_assistant.evals.baseline import TutorialPipeline
+from pse_assistant.evals.metrics import hit_at, ndcg_at, percentile, recall_at, reciprocal_rank
+from pse_assistant.search.retrieval import RetrievalConfig
 
 VARIANTS = {
     "hybrid rrf + clause-aware (default)": RetrievalConfig(),

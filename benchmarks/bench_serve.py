@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 from common import DATASETS
 
-from pse_assistant.metrics import percentile
+from pse_assistant.evals.metrics import percentile
 
 PSE = str(Path(sys.executable).with_name("pse"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pse_assistant.assistant import Assistant
-from pse_assistant.settings import Settings
+from pse_assistant.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "evals" / "datasets"

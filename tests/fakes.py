@@ -18,9 +18,9 @@ class HashEmbeddings(Embeddings):
     told to fail after a number of calls, to interrupt a build half-way.
     """
 
-    model_name = "hash-embeddings-1024"
+    model_name = "hash-embeddings-384"
 
-    def __init__(self, dim: int = 1024, fail_after: int | None = None) -> None:
+    def __init__(self, dim: int = 384, fail_after: int | None = None) -> None:
         self.dim = dim
         self.embedded = 0
         self.calls = 0

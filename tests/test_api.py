@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pse_assistant.assistant import Assistant
+from pse_assistant.core.settings import Settings
 from pse_assistant.server import create_app
-from pse_assistant.settings import Settings
 
 
 @pytest.fixture(scope="module")

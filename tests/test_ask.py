@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from pse_assistant.answer.conversations import ConversationNotFound
+from pse_assistant.answer.responder import Answer
 from pse_assistant.assistant import Assistant
-from pse_assistant.chat import Answer
-from pse_assistant.conversations import ConversationNotFound
-from pse_assistant.settings import Settings
+from pse_assistant.core.settings import Settings
 
 
 def flat(text: str) -> str:
@@ -190,15 +189,12 @@ def test_conversations_survive_a_restart_and_can_be_exported_and_deleted(
 
 def test_grounded_answers_stream_too(real_assistant: Assistant) -> None:
     events = list(real_assistant.ask_stream("how do we engage staff when pay is fixed?"))
-    tokens = "".join(e["text"] for e in events if e["type"] == "token")
-    final = events[-1]["answer"]
+    tokens = "".join(e.text for e in events if e.type == "token")
+    final = events[-1].answer
     assert tokens == final.answer
 
 
-def test_answers_in_a_fresh_data_folder_build_the_index_first(
-    tmp_path: Path, real_assistant: Assistant
-) -> None:
-    fresh = Assistant(
-        Settings(data_dir=tmp_path), corpus=real_assistant.corpus, embedder=real_assistant.embedder
-    )
-    assert fresh.ask("section 7.4").clauses == ["7.4"]
+def test_answers_in_a_fresh_data_folder_build_the_index_first(fake_assistant: Assistant) -> None:
+    assert not fake_assistant.index_status().ready
+    assert fake_assistant.ask("section 7.4").clauses == ["7.4"]
+    assert fake_assistant.index_status().ready

@@ -9,7 +9,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from pse_assistant.assess import (
+from pse_assistant.core.errors import InvalidInput, NotFound
+from pse_assistant.corpus.loader import Corpus
+from pse_assistant.corpus.structure import ClauseKind
+from pse_assistant.training.assessment import (
     PRINCIPLES,
     SUB_ELEMENTS,
     AssessmentResult,
@@ -17,11 +20,8 @@ from pse_assistant.assess import (
     assessment_items,
     gaps_to_plan,
 )
-from pse_assistant.assess_charts import write_charts
-from pse_assistant.assess_export import to_docx, to_xlsx
-from pse_assistant.corpus import Corpus
-from pse_assistant.errors import InvalidInput, NotFound
-from pse_assistant.structure import ClauseKind
+from pse_assistant.training.assessment_export import to_docx, to_xlsx
+from pse_assistant.training.charts import write_charts
 
 # Three assessors who agree on 7.1.x, split widely on 7.2.3 and rate 7.4.x low.
 SCORES = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from pse_assistant.corpus import Corpus
-from pse_assistant.settings import default_corpus_dir
-from pse_assistant.structure import ClauseKind
-from pse_assistant.validation import FULL_SECTIONS, validate_corpus
+from pse_assistant.core.settings import default_corpus_dir
+from pse_assistant.corpus.loader import Corpus
+from pse_assistant.corpus.structure import ClauseKind
+from pse_assistant.corpus.validation import FULL_SECTIONS, validate_corpus
 
 CORPUS_DIR = default_corpus_dir()
 

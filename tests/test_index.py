@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pse_assistant.assistant import Assistant
-from pse_assistant.corpus import Corpus, load_corpus
-from pse_assistant.embeddings import MODEL_MAX_TOKENS, LocalEmbeddings, default_model_path
-from pse_assistant.settings import Settings
+from pse_assistant.core.settings import Settings
+from pse_assistant.corpus.loader import Corpus, load_corpus
+from pse_assistant.search.embeddings import MODEL_MAX_TOKENS, LocalEmbeddings, default_model_path
 from tests.conftest import Edit
 from tests.fakes import HashEmbeddings
 
@@ -104,7 +104,7 @@ def test_a_failed_build_leaves_the_previous_index_serving(tmp_path: Path, corpus
 
 
 def test_search_before_any_build_says_what_to_do(fake_assistant: Assistant) -> None:
-    from pse_assistant.errors import IndexNotReady
+    from pse_assistant.core.errors import IndexNotReady
 
     with pytest.raises(IndexNotReady, match="pse index"):
         fake_assistant.search("accessibility")

@@ -13,10 +13,9 @@ from typer.testing import CliRunner
 
 from pse_assistant import cli
 from pse_assistant.assistant import Assistant
-from pse_assistant.errors import PseError
-from pse_assistant.retrieval import RetrievalConfig
-from pse_assistant.settings import Settings
-from tests.fakes import HashEmbeddings
+from pse_assistant.cli import common
+from pse_assistant.core.errors import PseError
+from pse_assistant.search.retrieval import RetrievalConfig
 
 
 def make_pdf(path: Path, pages: list[str]) -> Path:
@@ -95,9 +94,12 @@ def bad_files(tmp_path: Path) -> dict[str, Path]:
 
 
 @pytest.fixture
-def small_limit_assistant(tmp_path: Path, fake_assistant: Assistant) -> Assistant:
-    settings = Settings(data_dir=tmp_path / "data", max_upload_mb=1)
-    return Assistant(settings, corpus=fake_assistant.corpus, embedder=HashEmbeddings())
+def small_limit_assistant(fake_indexed_assistant: Assistant) -> Assistant:
+    """An indexed assistant that refuses files over 1 MB."""
+    settings = fake_indexed_assistant.settings.model_copy(update={"max_upload_mb": 1})
+    return Assistant(
+        settings, corpus=fake_indexed_assistant.corpus, embedder=fake_indexed_assistant.embedder
+    )
 
 
 def test_every_format_is_ingested_with_provenance_and_clauses(
@@ -185,8 +187,8 @@ def test_cli_ingest_list_remove(
     bad_files: dict[str, Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cli, "get_assistant", lambda: small_limit_assistant)
-    monkeypatch.setattr(cli.out, "width", 200)
+    monkeypatch.setattr(common, "assistant_factory", lambda: small_limit_assistant)
+    monkeypatch.setattr(common.out, "width", 200)
     runner = CliRunner()
     result = runner.invoke(cli.app, ["ingest", str(files["md"]), str(bad_files["exe"])])
     assert result.exit_code == 1
@@ -204,14 +206,10 @@ def test_cli_ingest_list_remove(
 
 
 def test_an_ingested_policy_answers_questions_with_the_real_model(
-    tmp_path: Path, real_assistant: Assistant
+    tmp_path: Path, private_real_assistant: Assistant
 ) -> None:
     """With the real MiniLM, a user's own policy surfaces for a question in other words."""
-    fresh = Assistant(
-        Settings(data_dir=tmp_path / "real"),
-        corpus=real_assistant.corpus,
-        embedder=real_assistant.embedder,
-    )
+    fresh = private_real_assistant
     policy = tmp_path / "gifts-policy.md"
     policy.write_text(
         "# Riverside gifts policy\n\nUnder 7.2.3, planning officers at Riverside must refuse any present "

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pse_assistant.assistant import Assistant
-from pse_assistant.settings import Settings
+from pse_assistant.core.settings import Settings
 from tests.openai_server import scripted_server
 
 
@@ -78,10 +78,10 @@ def test_streaming_sends_tokens_then_the_checked_answer(
                 "how do we redesign a service?"
             )
         )
-    tokens = [e["text"] for e in events if e["type"] == "token"]
+    tokens = [e.text for e in events if e.type == "token"]
     assert len(tokens) > 5
     assert "".join(tokens) == reply
-    assert events[-1]["type"] == "answer" and events[-1]["answer"].mode == "llm"
+    assert events[-1].type == "answer" and events[-1].answer.mode == "llm"
 
 
 def test_endpoint_down_falls_back_to_the_grounded_answer(

@@ -14,9 +14,10 @@ from docx import Document
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
-from pse_assistant.corpus import Corpus
-from pse_assistant.errors import ClauseNotFound, InvalidInput
-from pse_assistant.plan_export import (
+from pse_assistant.core.errors import ClauseNotFound, InvalidInput
+from pse_assistant.corpus.loader import Corpus
+from pse_assistant.plans.drafting import draft_plan
+from pse_assistant.plans.export import (
     BAR_FILL,
     export,
     suggested_filename,
@@ -25,8 +26,8 @@ from pse_assistant.plan_export import (
     to_markdown,
     to_xlsx,
 )
-from pse_assistant.plan_rules import ORG_TYPES, STEP_ROLES
-from pse_assistant.plans import ActionPlan, PlanProfile, draft_plan
+from pse_assistant.plans.models import ActionPlan, PlanProfile
+from pse_assistant.plans.rules import ORG_TYPES, STEP_ROLES
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TODAY = date(2026, 1, 15)
@@ -125,8 +126,8 @@ def test_several_clauses_make_one_programme(corpus: Corpus) -> None:
     }
     assert starts == {"7.2.1": 1, "7.2.2": 1}
     assert [a.id for a in plan.actions] == [f"A{n}" for n in range(1, len(plan.actions) + 1)]
-    roles = {r for _, r, _ in STEP_ROLES} | {v[1] for v in ORG_TYPES.values()}
-    roles |= {v[2] for v in ORG_TYPES.values()}
+    roles = {r.role for r in STEP_ROLES} | {v.lead_role for v in ORG_TYPES.values()}
+    roles |= {v.executive_role for v in ORG_TYPES.values()}
     assert {a.owner_role for a in plan.actions} <= roles
     assert_schedule_valid(plan)
     assert_traceable(corpus, plan)

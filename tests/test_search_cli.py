@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from pse_assistant import cli
 from pse_assistant.assistant import Assistant
-from pse_assistant.corpus import Corpus
-from pse_assistant.settings import Settings
-from tests.conftest import CliFor
+from pse_assistant.core.settings import Settings
+from pse_assistant.corpus.loader import Corpus
+from tests.conftest import CliFor, copy_real_index
 from tests.fakes import HashEmbeddings
 
 PSE = str(Path(sys.executable).with_name("pse"))
@@ -127,28 +127,42 @@ def test_index_and_search_through_a_chroma_server(
     assert not (tmp_path / "unused" / "chroma").exists()
 
 
-def test_killing_a_build_half_way_leaves_search_working(tmp_path: Path) -> None:
-    """A real `pse index --rebuild`, killed mid-way, with the real model: search still answers."""
+def test_killing_a_build_half_way_leaves_search_working(
+    tmp_path: Path, real_assistant: Assistant
+) -> None:
+    """A real `pse index --rebuild` with the real model, killed mid-way: search still answers.
+
+    The build reports each embedded batch on stderr; the test kills it at the first report after
+    some chunks were written into the new generation, so no timing guess is involved.
+    """
+    data = copy_real_index(real_assistant, tmp_path / "data")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PSE_")} | {
-        "PSE_DATA_DIR": str(tmp_path)
+        "PSE_DATA_DIR": str(data)
     }
 
-    def pse(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([PSE, *args], env=env, capture_output=True, text=True, timeout=300)
+    def fresh() -> Assistant:
+        settings = Settings(data_dir=data)
+        return Assistant(settings, corpus=real_assistant.corpus, embedder=real_assistant.embedder)
 
-    assert "Index ready" in pse("index").stdout
-    before = json.loads(pse("search", "principle 5.2.4", "--json").stdout)
-
+    before = fresh().search("principle 5.2.4").hits
     build = subprocess.Popen(
-        [PSE, "index", "--rebuild"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [PSE, "index", "--rebuild"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    time.sleep(9)  # the model loads in a few seconds; embedding every chunk takes about twenty more
-    assert build.poll() is None, "the rebuild finished before it could be interrupted"
-    build.send_signal(signal.SIGKILL)
+    assert build.stderr is not None
+    for line in build.stderr:
+        done, _, total = line.rpartition(": ")[2].strip().partition("/")
+        if done.isdigit() and 0 < int(done) < int(total):
+            build.send_signal(signal.SIGKILL)
+            break
+    else:
+        pytest.fail("the rebuild finished before it could be interrupted")
     build.wait(timeout=30)
+    assert build.returncode == -signal.SIGKILL
 
-    after = json.loads(pse("search", "principle 5.2.4", "--json").stdout)
-    assert after["hits"] == before["hits"]
-    refreshed = pse("index")
-    assert refreshed.returncode == 0
-    assert "Index up to date" in refreshed.stdout
+    after = fresh()
+    assert after.search("principle 5.2.4").hits == before
+    assert not after.build_index().changed  # the old generation is still the complete one

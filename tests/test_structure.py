@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pse_assistant.corpus import Corpus
-from pse_assistant.errors import ClauseNotFound
-from pse_assistant.structure import normalize_clause_ref
+from pse_assistant.core.errors import ClauseNotFound
+from pse_assistant.corpus.loader import Corpus
+from pse_assistant.corpus.structure import normalize_clause_ref
 
 
 @pytest.mark.parametrize(

@@ -20,16 +20,17 @@ SCORES = {  # three assessors' scores for the twelve sub-elements
 }
 
 
-@pytest.fixture(scope="module")
-def client(real_assistant: Assistant) -> TestClient:
-    return TestClient(create_app(real_assistant, refresh_index=False))
+@pytest.fixture
+def trainer_client(fake_assistant: Assistant) -> TestClient:
+    """The whole app; trainers' routes need no search index, so the fast fake assistant does."""
+    return TestClient(create_app(fake_assistant, refresh_index=False))
 
 
-def test_a_whole_assessment_with_three_assessors(client: TestClient) -> None:
-    items = client.get("/api/assessment-items").json()
+def test_a_whole_assessment_with_three_assessors(trainer_client: TestClient) -> None:
+    items = trainer_client.get("/api/assessment-items").json()
     clauses = [i["clause"] for i in items]
     assert len(clauses) == 12 and all(len(i["levels"]) == 5 for i in items)
-    created = client.post(
+    created = trainer_client.post(
         "/api/assessments", json={"name": "Spring review", "organization": "Riverside council"}
     )
     assert created.status_code == 201
@@ -42,37 +43,39 @@ def test_a_whole_assessment_with_three_assessors(client: TestClient) -> None:
                 "score": score,
                 "evidence": f"{assessor} saw {clause}",
             }
-            assert client.put(f"/api/assessments/{aid}/scores", json=body).status_code == 200
-    result = client.get(f"/api/assessments/{aid}/result").json()
+            assert (
+                trainer_client.put(f"/api/assessments/{aid}/scores", json=body).status_code == 200
+            )
+    result = trainer_client.get(f"/api/assessments/{aid}/result").json()
     assert result["assessors"] == ["Ana", "Ben", "Chloé"]
     spread = {e["clause"]: e["spread"] for e in result["elements"]}
     assert result["disagreements"][0]["spread"] == max(spread.values()) == 2
-    agreed = client.put(
+    agreed = trainer_client.put(
         f"/api/assessments/{aid}/consensus",
         json={"clause": "7.3.3", "score": 2, "reason": "Pilots exist but none scaled"},
     )
     assert agreed.status_code == 200
     element = next(
         e
-        for e in client.get(f"/api/assessments/{aid}/result").json()["elements"]
+        for e in trainer_client.get(f"/api/assessments/{aid}/result").json()["elements"]
         if e["clause"] == "7.3.3"
     )
     assert element["agreed"] == 2 and element["reason"] == "Pilots exist but none scaled"
 
-    radar = client.get(f"/api/assessments/{aid}/charts/radar-7.1.png")
+    radar = trainer_client.get(f"/api/assessments/{aid}/charts/radar-7.1.png")
     assert radar.status_code == 200 and radar.content[:4] == b"\x89PNG"
-    heat = client.get(f"/api/assessments/{aid}/charts/heat-map.svg")
+    heat = trainer_client.get(f"/api/assessments/{aid}/charts/heat-map.svg")
     assert heat.status_code == 200 and b"<svg" in heat.content
     sheet = openpyxl.load_workbook(
-        io.BytesIO(client.get(f"/api/assessments/{aid}/report?format=xlsx").content)
+        io.BytesIO(trainer_client.get(f"/api/assessments/{aid}/report?format=xlsx").content)
     )
     assert sheet["Scores"].max_row == 13
     report = docx.Document(
-        io.BytesIO(client.get(f"/api/assessments/{aid}/report?format=docx").content)
+        io.BytesIO(trainer_client.get(f"/api/assessments/{aid}/report?format=docx").content)
     )
     assert len(report.inline_shapes) >= 5
 
-    plan = client.post(
+    plan = trainer_client.post(
         f"/api/assessments/{aid}/plan", json={"organization": "Riverside council", "weakest": 3}
     ).json()
     assert len(plan["clauses"]) == 3 and plan["actions"]
@@ -100,35 +103,35 @@ def test_a_whole_assessment_with_three_assessors(client: TestClient) -> None:
     ],
 )
 def test_bad_scores_are_refused_and_change_nothing(
-    client: TestClient, body: dict[str, object], message: str
+    trainer_client: TestClient, body: dict[str, object], message: str
 ) -> None:
-    aid = client.post(
+    aid = trainer_client.post(
         "/api/assessments", json={"name": "Check", "organization": "Riverside council"}
     ).json()["id"]
-    client.put(
+    trainer_client.put(
         f"/api/assessments/{aid}/scores", json={"assessor": "Ana", "clause": "7.1.1", "score": 2}
     )
-    before = client.get(f"/api/assessments/{aid}/result").json()
-    response = client.put(f"/api/assessments/{aid}/scores", json=body)
+    before = trainer_client.get(f"/api/assessments/{aid}/result").json()
+    response = trainer_client.put(f"/api/assessments/{aid}/scores", json=body)
     assert response.status_code == 422
     assert message in response.json()["message"]
-    assert client.get(f"/api/assessments/{aid}/result").json() == before
+    assert trainer_client.get(f"/api/assessments/{aid}/result").json() == before
 
 
-def test_an_unknown_assessment(client: TestClient) -> None:
-    response = client.put(
+def test_an_unknown_assessment(trainer_client: TestClient) -> None:
+    response = trainer_client.put(
         "/api/assessments/nope/scores", json={"assessor": "Ana", "clause": "7.1.1", "score": 3}
     )
     assert response.status_code == 404
     assert response.json()["message"] == "No assessment has the id 'nope'."
-    assert client.get("/api/assessments/nope/result").status_code == 404
+    assert trainer_client.get("/api/assessments/nope/result").status_code == 404
 
 
-def test_workshop_packs_download_and_read_back(client: TestClient) -> None:
+def test_workshop_packs_download_and_read_back(trainer_client: TestClient) -> None:
     request = {"clause": "5.1.1", "minutes": 90, "audience": "managers"}
-    pack = client.post("/api/workshops", json=request).json()
+    pack = trainer_client.post("/api/workshops", json=request).json()
     assert sum(slot["minutes"] for slot in pack["agenda"]) == 90 and len(pack["quiz"]) >= 8
-    slides = client.post("/api/workshops?format=pptx", json=request)
+    slides = trainer_client.post("/api/workshops?format=pptx", json=request)
     assert slides.headers["content-disposition"].endswith(
         'filename="workshop-5.1.1-90min-managers.pptx"'
     )
@@ -141,23 +144,23 @@ def test_workshop_packs_download_and_read_back(client: TestClient) -> None:
         f"Question {n}" for n in range(1, len(pack["quiz"]) + 1)
     ]
     word = docx.Document(
-        io.BytesIO(client.post("/api/workshops?format=docx", json=request).content)
+        io.BytesIO(trainer_client.post("/api/workshops?format=docx", json=request).content)
     )
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     assert sum(h.startswith("Question ") for h in headings) == len(pack["quiz"])
     assert "Answer key" in headings
-    bad = client.post("/api/workshops", json=request | {"minutes": 45})
+    bad = trainer_client.post("/api/workshops", json=request | {"minutes": 45})
     assert bad.status_code == 422
-    wrong_audience = client.post("/api/workshops", json=request | {"audience": "interns"})
+    wrong_audience = trainer_client.post("/api/workshops", json=request | {"audience": "interns"})
     assert wrong_audience.status_code == 422 and "Choose one of" in wrong_audience.json()["message"]
 
 
-def test_the_quiz_for_participants(client: TestClient) -> None:
-    questions = client.get("/api/quiz/7.2.3").json()
+def test_the_quiz_for_participants(trainer_client: TestClient) -> None:
+    questions = trainer_client.get("/api/quiz/7.2.3").json()
     assert len(questions) == 8 and "answer" not in questions[0]
     first = questions[0]
     feedback = [
-        client.post("/api/quiz/7.2.3/answers", json={"number": 1, "answer": letter}).json()
+        trainer_client.post("/api/quiz/7.2.3/answers", json={"number": 1, "answer": letter}).json()
         for letter in first["options"]
     ]
     assert sum(f["correct"] for f in feedback) == 1
@@ -165,6 +168,8 @@ def test_the_quiz_for_participants(client: TestClient) -> None:
         f["citation"].startswith(f"[{first['clause']}]") and f["explanation"] for f in feedback
     )
     assert (
-        client.post("/api/quiz/7.2.3/answers", json={"number": 99, "answer": "A"}).status_code
+        trainer_client.post(
+            "/api/quiz/7.2.3/answers", json={"number": 99, "answer": "A"}
+        ).status_code
         == 422
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pse_assistant.corpus import Corpus
-from pse_assistant.errors import CorpusError
-from pse_assistant.validation import validate_corpus
+from pse_assistant.core.errors import CorpusError
+from pse_assistant.corpus.loader import Corpus
+from pse_assistant.corpus.validation import validate_corpus
 from tests.conftest import Edit
 
 

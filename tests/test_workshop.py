@@ -8,9 +8,9 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from pse_assistant.corpus import Corpus
-from pse_assistant.errors import ClauseNotFound, InvalidInput
-from pse_assistant.workshop import (
+from pse_assistant.core.errors import ClauseNotFound, InvalidInput
+from pse_assistant.corpus.loader import Corpus
+from pse_assistant.training.workshop import (
     AUDIENCES,
     NOTICE,
     WorkshopPack,
@@ -18,7 +18,7 @@ from pse_assistant.workshop import (
     check_answer,
     quiz,
 )
-from pse_assistant.workshop_export import export, suggested_filename, to_markdown
+from pse_assistant.training.workshop_export import export, suggested_filename, to_markdown
 
 
 @pytest.fixture(scope="module")

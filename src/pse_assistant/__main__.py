@@ -1,5 +1,5 @@
 """Run the CLI with `python -m pse_assistant`."""
 
-from .cli import main
+from pse_assistant.cli import main
 
 main()

@@ -1,57 +1,44 @@
-"""The `Assistant` facade: the one object the CLI, the API and the UI call."""
+"""The `Assistant` facade: the one object the CLI, the API and the UI call.
+
+Everything heavy (the embedding model, Chroma, BM25, office libraries, the language model) is imported
+and built on first use, so `pse clauses` or `pse --help` never pays for what it does not touch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.embeddings import Embeddings
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from .answering import Composed, compose_plan
-from .assess import AssessmentStore
-from .chat import Answer, Context, Responder, final_answer
-from .chunking import chunk_corpus_documents
-from .conversations import Conversation, ConversationStore
-from .corpus import Corpus, load_corpus
-from .embeddings import LocalEmbeddings
-from .errors import BackendUnavailable, CorpusError, IngestError, NotFound
-from .index import USER_DOC, BuildReport, ChunkIndex, Progress, make_client
-from .ingest import chunk_file, expand_paths
-from .llm import LlmClient
-from .notes import Note
-from .plan_export import export as export_plan
-from .plans import ActionPlan, PlanProfile, draft_plan
-from .retrieval import ClauseRetriever, HybridSearcher, RetrievalConfig, SearchResult
-from .settings import Settings, get_settings
-from .structure import Clause
-from .trainers import Training
-from .validation import validate_corpus
+from pse_assistant.core.downloads import DownloadArea
+from pse_assistant.core.errors import NotFound
+from pse_assistant.core.settings import Settings, get_settings
+from pse_assistant.corpus.loader import Corpus, load_corpus
+from pse_assistant.corpus.structure import Clause
+from pse_assistant.corpus.views import ClauseView, clause_view
 
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
-class FrameworkLink(BaseModel):
-    """A crosswalk link as a reader sees it: the other framework's id, its title and why."""
-
-    framework: str
-    framework_name: str
-    target: str
-    target_title: str
-    rationale: str
-
-
-class ClauseView(BaseModel):
-    """Everything known about one clause: its place in the tree, its note, its links."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    clause: Clause
-    ancestors: list[Clause]
-    children: list[Clause]
-    related: list[Clause]
-    note: Note | None
-    links: list[FrameworkLink]
+    from pse_assistant.answer.composer import Composed
+    from pse_assistant.answer.conversations import Conversation, ConversationStore
+    from pse_assistant.answer.llm import LlmClient
+    from pse_assistant.answer.models import Answer, AnswerStreamEvent
+    from pse_assistant.answer.responder import Responder
+    from pse_assistant.core.errors import CorpusError
+    from pse_assistant.plans.models import ActionPlan, PlanRequest
+    from pse_assistant.search.index import BuildReport, ChunkIndex, Progress
+    from pse_assistant.search.retrieval import (
+        ClauseRetriever,
+        HybridSearcher,
+        RetrievalConfig,
+        SearchResult,
+    )
+    from pse_assistant.training.service import Training
+    from pse_assistant.training.workshop import WorkshopPack
 
 
 class IngestReport(BaseModel):
@@ -62,6 +49,23 @@ class IngestReport(BaseModel):
     build: dict[str, Any]
 
 
+class IndexStatus(BaseModel):
+    """Whether the search index is built, and how many chunks it holds."""
+
+    ready: bool
+    chunks: int
+
+
+class CorpusSummary(BaseModel):
+    """What the loaded corpus holds, in the counts `pse corpus validate` reports."""
+
+    clauses: int
+    notes: int
+    words: int
+    crosswalk_links: int
+    glossary_terms: int
+
+
 class Assistant:
     """Guidance on ISO 11367:2025 from the project's corpus.
 
@@ -70,6 +74,7 @@ class Assistant:
         corpus: an already loaded corpus; loaded from `settings.corpus_dir` on first use when omitted.
         embedder: the embeddings (tests pass a fast fake); the offline MiniLM when omitted.
         chroma_client: a Chroma client; embedded under the data folder, or `PSE_CHROMA_URL`, when omitted.
+        llm: a language model client; built from `PSE_LLM_*` when omitted.
     """
 
     def __init__(
@@ -92,6 +97,7 @@ class Assistant:
         # building it inside a request; the CLI builds on first use.
         self.auto_build = True
 
+    # -- the parts, built on first use -------------------------------------------------------------
     @cached_property
     def corpus(self) -> Corpus:
         """The corpus, loaded once on first use."""
@@ -100,11 +106,15 @@ class Assistant:
     @cached_property
     def embedder(self) -> Embeddings:
         """The embedding model, loaded on first use."""
+        from pse_assistant.search.embeddings import LocalEmbeddings
+
         return LocalEmbeddings(self.settings.embedding_model)
 
     @cached_property
     def index(self) -> ChunkIndex:
         """The chunk index in Chroma."""
+        from pse_assistant.search.index import ChunkIndex, make_client
+
         client = self._client or make_client(self.settings.data_dir, self.settings.chroma_url)
         embedded = self._client is None and not self.settings.chroma_url
         return ChunkIndex(
@@ -118,6 +128,8 @@ class Assistant:
     @cached_property
     def searcher(self) -> HybridSearcher:
         """Hybrid clause-aware search over the index."""
+        from pse_assistant.search.retrieval import HybridSearcher
+
         return HybridSearcher(self.index, self.embedder, self.corpus)
 
     @cached_property
@@ -126,143 +138,78 @@ class Assistant:
         s = self.settings
         if not s.llm_base_url:
             return None
+        from pse_assistant.answer.llm import LlmClient
+
         return LlmClient(s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout)
 
     @cached_property
     def conversations(self) -> ConversationStore:
         """Conversations and feedback, in SQLite under the data folder."""
+        from pse_assistant.answer.conversations import ConversationStore
+
         return ConversationStore(self.settings.data_dir / "pse.sqlite3")
 
     @cached_property
     def responder(self) -> Responder:
         """Turns questions into answers."""
+        from pse_assistant.answer.responder import Responder
+
         return Responder(
             self.corpus, lambda query, k: self.search(query, k=k), self.llm, self._plan_answer
         )
 
-    def _plan_answer(self, clause_id: str) -> Composed:
-        """A plan request in a chat gets a plan for a typical organization, with how to tailor it."""
-        profile = PlanProfile(
-            organization="public service organization", horizon_months=12, maturity=2
-        )
-        plan = self.draft_plan(clause_id, profile)
-        return compose_plan(
-            self.corpus, plan, f'pse plan {clause_id} --org "your organization" --out plan.docx'
-        )
-
-    def draft_plan(self, clauses: str | list[str], profile: PlanProfile) -> ActionPlan:
-        """An action plan for sub-elements, elements or principles, tailored to `profile`."""
-        return draft_plan(self.corpus, clauses, profile)
-
-    def export_plan(self, plan: ActionPlan, fmt: str, path: Path) -> Path:
-        """Write a plan as md, docx, xlsx or json (into `path`, or under its suggested name if a folder)."""
-        return export_plan(plan, fmt, path)
-
-    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
-        """Answer a question, in a conversation (a new one when no id is given)."""
-        return final_answer(self.ask_stream(question, conversation_id))
-
-    def ask_stream(self, question: str, conversation_id: str | None = None) -> Any:
-        """Stream an answer: token events, then the final `Answer`, which is then saved.
-
-        Raises `ConversationNotFound` for an unknown conversation id before anything streams.
-        """
-        store = self.conversations
-        if conversation_id:
-            conversation = store.get(conversation_id, with_turns=False)
-            context = Context(conversation.focus, conversation.intent)
-        else:
-            conversation_id = store.create(" ".join(question.split())[:80] or "Conversation")
-            context = Context([], "")
-        if self.auto_build:
-            self.ensure_index()
-
-        def events() -> Any:
-            for event in self.responder.stream(question, context):
-                if event["type"] == "answer":
-                    answer: Answer = event["answer"]
-                    answer.conversation_id = str(conversation_id)
-                    focus = answer.clauses[:2] if answer.status == "answered" else context.focus
-                    intent = answer.intent if answer.status == "answered" else context.intent
-                    store.add_turn(
-                        str(conversation_id),
-                        question,
-                        answer.model_dump(mode="json"),
-                        focus,
-                        intent,
-                    )
-                yield event
-
-        return events()
-
-    def feedback(self, answer_id: str, rating: str, comment: str = "") -> str:
-        """Keep a thumbs up or down on an answer for evaluators; raises `NotFound` for an unknown answer."""
-        if not self.conversations.answer_exists(answer_id):
-            raise NotFound(f"No answer has the id {answer_id!r}.")
-        return self.conversations.add_feedback(answer_id, rating, comment.strip())
-
-    def evaluate(
-        self,
-        split: str | None = "test",
-        dataset: Path | None = None,
-        out_dir: Path | None = None,
-        ablation: bool = True,
-        judge: bool = False,
-        repeats: int = 1,
-        exports: Sequence[str] = (),
-        progress: Progress | None = None,
-    ) -> tuple[Any, dict[str, Path]]:
-        """Run a question set (a shipped split, or your own JSONL/CSV) and write the run's files.
-
-        Returns the run and the paths written (summary.json, results.jsonl, report.html, junit.xml
-        and any exports). The judge, when asked for, uses the `PSE_LLM_*` endpoint and never gates.
-        """
-        from datetime import datetime
-
-        from .evals import Judge, default_dataset, load_dataset, run_eval, write_export, write_run
-
-        path = dataset or default_dataset(split or "test")
-        items = load_dataset(path, split)
-        judge_model = None
-        if judge:
-            s = self.settings
-            if not s.llm_base_url:
-                raise BackendUnavailable("The judge needs PSE_LLM_BASE_URL (and PSE_LLM_MODEL).")
-            judge_model = Judge(
-                base_url=s.llm_base_url,
-                model=s.llm_model,
-                api_key=s.llm_api_key,
-                cache_path=s.data_dir / "judge-cache.json",
-                repeats=repeats,
-            )
-        label = path.stem + (f" ({split})" if split and split != path.stem else "")
-        run = run_eval(
-            self, items, ablation=ablation, judge=judge_model, progress=progress, label=label
-        )
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = out_dir or self.settings.data_dir / "eval-runs" / f"{stamp}-{split or path.stem}"
-        paths = write_run(run, folder)
-        for fmt in exports:
-            paths[f"{fmt}.jsonl"] = write_export(fmt, items, run, folder, self.corpus)
-        return run, paths
-
     @cached_property
     def training(self) -> Training:
         """Self-assessments, workshop packs and quizzes (assessments in SQLite in the data folder)."""
+        from pse_assistant.training.assessment import AssessmentStore
+        from pse_assistant.training.service import Training
+
         return Training(
             self.corpus, AssessmentStore(self.settings.data_dir / "assessments.sqlite3")
         )
 
-    def conversation(self, conversation_id: str) -> Conversation:
-        """One conversation with its turns; raises `ConversationNotFound`."""
-        return self.conversations.get(conversation_id)
+    @cached_property
+    def downloads(self) -> DownloadArea:
+        """The managed folder for files written for download; swept as new ones are made."""
+        return DownloadArea()
 
+    # -- the corpus ----------------------------------------------------------------------------------
+    def validate_corpus(self) -> list[CorpusError]:
+        """Check the configured corpus folder from disk; an empty list means valid."""
+        from pse_assistant.corpus.validation import validate_corpus
+
+        return validate_corpus(self.settings.corpus_dir)
+
+    def corpus_summary(self) -> CorpusSummary:
+        """Counts of what the corpus holds."""
+        corpus = self.corpus
+        return CorpusSummary(
+            clauses=len(corpus.structure),
+            notes=len(corpus.notes),
+            words=sum(n.words for n in corpus.notes.values()),
+            crosswalk_links=sum(
+                len(v) for cw in corpus.crosswalks.values() for v in cw.links.values()
+            ),
+            glossary_terms=len(corpus.glossary),
+        )
+
+    def clauses(self) -> list[Clause]:
+        """Every clause in document order."""
+        return list(self.corpus.structure)
+
+    def clause(self, ref: str) -> ClauseView:
+        """One clause by id or reference (`7.2.3`, `§7.2.3`, `clause 7.2.3`); raises `ClauseNotFound`."""
+        return clause_view(self.corpus, ref)
+
+    # -- the index and search --------------------------------------------------------------------
     def _count_tokens(self, text: str) -> int:
         counter = getattr(self.embedder, "count_tokens", None)
         return int(counter(text)) if counter else len(text.split()) * 2
 
     def corpus_chunks(self) -> list[Any]:
         """The shipped corpus cut into index chunks."""
+        from pse_assistant.search.chunking import chunk_corpus_documents
+
         return chunk_corpus_documents(self.corpus.documents(), self._count_tokens)
 
     def build_index(self, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
@@ -270,6 +217,8 @@ class Assistant:
 
         User documents already ingested are kept (and re-embedded from their stored text on rebuild).
         """
+        from pse_assistant.search.index import USER_DOC
+
         report = self.index.write(
             keep=lambda d: d.metadata.get("doc_type") == USER_DOC,
             add=self.corpus_chunks(),
@@ -284,6 +233,11 @@ class Assistant:
         if report.changed and "searcher" in self.__dict__:
             self.searcher.invalidate()
 
+    def index_status(self) -> IndexStatus:
+        """Whether the index is built (the server answers 503 until it is)."""
+        active = self.index.active()
+        return IndexStatus(ready=active is not None, chunks=active.count() if active else 0)
+
     def ensure_index(self, progress: Progress | None = None) -> BuildReport | None:
         """Build the index if there is none yet (first start); otherwise do nothing."""
         if self.index.active() is not None:
@@ -296,10 +250,16 @@ class Assistant:
 
     def retriever(self, k: int = 5) -> ClauseRetriever:
         """The same search as a LangChain retriever."""
+        from pse_assistant.search.retrieval import ClauseRetriever
+
         return ClauseRetriever(searcher=self.searcher, k=k)
 
     def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
         """Add the user's own files to the index; a bad file is refused, the others still added."""
+        from pse_assistant.core.errors import IngestError
+        from pse_assistant.search.index import BuildReport
+        from pse_assistant.search.ingest import chunk_file, expand_paths
+
         self.ensure_index()
         max_bytes = int(self.settings.max_upload_mb * 1_000_000)
         failed: list[tuple[str, str]] = []
@@ -330,6 +290,7 @@ class Assistant:
                 add=chunks,
                 progress=progress,
             )
+            self._written(report)
         return IngestReport(added=list(added.values()), failed=failed, build=vars(report))
 
     def documents(self) -> list[dict[str, Any]]:
@@ -337,7 +298,7 @@ class Assistant:
         return self.index.user_documents()
 
     def remove_document(self, doc_id: str) -> BuildReport:
-        """Remove one user document from the index; raises `PseError` for an unknown id."""
+        """Remove one user document from the index; raises `NotFound` for an unknown id."""
         known = {str(d["id"]) for d in self.documents()}
         if doc_id not in known:
             listing = ", ".join(sorted(known)) or "none"
@@ -346,39 +307,146 @@ class Assistant:
         self._written(report)
         return report
 
-    def validate_corpus(self) -> list[CorpusError]:
-        """Check the configured corpus folder from disk; an empty list means valid."""
-        return validate_corpus(self.settings.corpus_dir)
+    # -- answers and conversations ---------------------------------------------------------------
+    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+        """Answer a question, in a conversation (a new one when no id is given)."""
+        from pse_assistant.answer.responder import final_answer
 
-    def clauses(self) -> list[Clause]:
-        """Every clause in document order."""
-        return list(self.corpus.structure)
+        return final_answer(self.ask_stream(question, conversation_id))
 
-    def clause(self, ref: str) -> ClauseView:
-        """One clause by id or reference (`7.2.3`, `§7.2.3`, `clause 7.2.3`); raises `ClauseNotFound`."""
-        structure = self.corpus.structure
-        clause = structure.get(ref)
-        note = self.corpus.note(clause.id)
-        related = [structure.get(r) for r in note.meta.related if r in structure] if note else []
-        links = [
-            FrameworkLink(
-                framework=cw.framework,
-                framework_name=cw.name,
-                target=link.target,
-                target_title=cw.targets.get(link.target, ""),
-                rationale=link.rationale,
-            )
-            for cw in self.corpus.crosswalks.values()
-            for link in cw.for_clause(clause.id)
-        ]
-        return ClauseView(
-            clause=clause,
-            ancestors=structure.ancestors(clause.id),
-            children=structure.children(clause.id),
-            related=related,
-            note=note,
-            links=links,
+    def ask_stream(
+        self, question: str, conversation_id: str | None = None
+    ) -> Iterator[AnswerStreamEvent]:
+        """Stream an answer: token events, then the final answer event, whose answer is saved.
+
+        Raises `ConversationNotFound` for an unknown conversation id before anything streams.
+        """
+        from pse_assistant.answer.responder import Context
+
+        store = self.conversations
+        if conversation_id:
+            conversation = store.get(conversation_id, with_turns=False)
+            context = Context(conversation.focus, conversation.intent)
+        else:
+            conversation_id = store.create(" ".join(question.split())[:80] or "Conversation")
+            context = Context([])
+        if self.auto_build:
+            self.ensure_index()
+        return self._saved(
+            self.responder.stream(question, context), question, conversation_id, context
         )
+
+    def _saved(
+        self,
+        events: Iterator[AnswerStreamEvent],
+        question: str,
+        conversation_id: str,
+        context: Any,
+    ) -> Iterator[AnswerStreamEvent]:
+        """Pass the events on, saving the final answer as the conversation's next turn."""
+        from pse_assistant.answer.models import AnswerEvent, Status
+
+        for event in events:
+            if isinstance(event, AnswerEvent):
+                answer = event.answer
+                answer.conversation_id = conversation_id
+                answered = answer.status == Status.ANSWERED
+                self.conversations.add_turn(
+                    conversation_id,
+                    question,
+                    answer.model_dump(mode="json"),
+                    answer.clauses[:2] if answered else context.focus,
+                    answer.intent if answered else context.intent,
+                )
+            yield event
+
+    def _plan_answer(self, clause_id: str) -> Composed:
+        """A plan request in a chat gets a plan for a typical organization, with how to tailor it."""
+        from pse_assistant.answer.composer import compose_plan
+        from pse_assistant.plans.models import PlanRequest
+
+        request = PlanRequest(
+            clauses=[clause_id], organization="public service organization", maturity=2
+        )
+        return compose_plan(
+            self.corpus,
+            self.draft_plan(request),
+            f'pse plan {clause_id} --org "your organization" --out plan.docx',
+        )
+
+    def conversation_list(self) -> list[Conversation]:
+        """Saved conversations, newest first, without their turns."""
+        return self.conversations.all()
+
+    def conversation(self, conversation_id: str) -> Conversation:
+        """One conversation with its turns; raises `ConversationNotFound`."""
+        return self.conversations.get(conversation_id)
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Delete a conversation and its turns; raises `ConversationNotFound`."""
+        self.conversations.delete(conversation_id)
+
+    def export_conversation(self, conversation_id: str, fmt: str = "md") -> str:
+        """A conversation as Markdown or JSON text; raises `ConversationNotFound`."""
+        from pse_assistant.core.office import export_format
+
+        chosen = export_format(fmt, ("md", "json"), "conversation")
+        return self.conversations.export(conversation_id, "json" if chosen == "json" else "md")
+
+    def feedback(self, answer_id: str, rating: str, comment: str = "") -> str:
+        """Keep a thumbs up or down on an answer for evaluators; raises `NotFound` for an unknown answer."""
+        if not self.conversations.answer_exists(answer_id):
+            raise NotFound(f"No answer has the id {answer_id!r}.")
+        return self.conversations.add_feedback(answer_id, rating, comment.strip())
+
+    # -- plans ----------------------------------------------------------------------------------------
+    def draft_plan(self, request: PlanRequest) -> ActionPlan:
+        """An action plan for sub-elements, elements or principles, tailored to the request's profile."""
+        from pse_assistant.plans.drafting import draft_plan
+
+        return draft_plan(self.corpus, request.clauses, request.profile())
+
+    def export_plan(self, plan: ActionPlan, fmt: str, path: Path) -> Path:
+        """Write a plan as md, docx, xlsx or json (into `path`, or under its suggested name if a folder)."""
+        from pse_assistant.plans.export import export
+
+        return export(plan, fmt, path)
+
+    def plan_markdown(self, plan: ActionPlan) -> str:
+        """A plan as Markdown, as the Plan tab and the terminal show it."""
+        from pse_assistant.plans.export import to_markdown
+
+        return to_markdown(plan)
+
+    def plan_download(self, plan: ActionPlan, fmt: str) -> Path:
+        """A plan written into the managed download folder."""
+        return self.export_plan(plan, fmt, self.downloads.folder("plan"))
+
+    # -- workshops and assessments -------------------------------------------------------------------
+    def workshop_markdown(self, pack: WorkshopPack) -> str:
+        """A workshop pack as Markdown."""
+        from pse_assistant.training.workshop_export import to_markdown
+
+        return to_markdown(pack)
+
+    def workshop_download(self, pack: WorkshopPack, fmt: str) -> Path:
+        """A workshop pack written into the managed download folder."""
+        return self.training.export_workshop(pack, fmt, self.downloads.folder("workshop"))
+
+    def assessment_report_download(self, assessment_id: str, fmt: str) -> Path:
+        """An assessment report (xlsx or docx) written into the managed download folder."""
+        return self.training.report(assessment_id, fmt, self.downloads.folder("assessment"))
+
+    def assessment_charts_download(self, assessment_id: str) -> list[Path]:
+        """An assessment's radar charts and heat map (PNG and SVG) in the managed download folder."""
+        return self.training.charts(assessment_id, self.downloads.folder("charts"))
+
+    def assessment_chart_download(self, assessment_id: str, name: str) -> Path:
+        """One chart by file name (`radar-7.1.png`, `heat-map.svg`...); raises `NotFound`."""
+        paths = {p.name: p for p in self.assessment_charts_download(assessment_id)}
+        if name not in paths:
+            raise NotFound(f"No chart is called {name!r}; there are: {', '.join(sorted(paths))}.")
+        return paths[name]
 
 
 @lru_cache(maxsize=1)

@@ -14,9 +14,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from . import __version__
-from .assistant import Assistant, get_assistant
-from .index import Progress
+from pse_assistant import __version__
+from pse_assistant.api.app import DESCRIPTION
+from pse_assistant.assistant import Assistant, get_assistant
 
 
 def create_app(
@@ -33,9 +33,8 @@ def create_app(
     """
     import gradio as gr
 
+    from pse_assistant.api.app import create_api
     from pse_ui import build_ui
-
-    from .api import create_api
 
     assistant = assistant or get_assistant()
     assistant.auto_build = False
@@ -49,12 +48,12 @@ def create_app(
             thread.start()
             app.state.index_thread = thread
         yield
+        assistant.downloads.clear()
 
     app = FastAPI(
         title="pse-assistant",
         version=__version__,
-        description="Guidance for ISO 11367:2025 public service excellence, grounded in the project's corpus. "
-        "The guidance is the project's own (CC BY 4.0); the standard's text is never reproduced.",
+        description=DESCRIPTION,
         lifespan=lifespan,
     )
     app.dependency_overrides[get_assistant] = lambda: assistant
@@ -70,8 +69,7 @@ def _refresh(assistant: Assistant, progress: Callable[[], Any] | None) -> None:
             assistant.build_index()
         else:
             with progress() as update:
-                callback: Progress = update
-                assistant.build_index(progress=callback)
+                assistant.build_index(progress=update)
         assistant.embedder.embed_query(
             "warm up"
         )  # so the first question does not wait for the model

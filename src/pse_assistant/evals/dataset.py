@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import InvalidInput, display_path
+from pse_assistant.core.errors import InvalidInput, display_path
 
-DATASETS_DIR = Path(__file__).resolve().parents[3] / "evals" / "datasets"
+
+def evals_dir() -> Path:
+    """The shipped question sets and baseline: inside the installed wheel, or `evals/` in a checkout."""
+    packaged = Path(str(resources.files("pse_assistant"))) / "_evals"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "evals"
+
+
 LIST_FIELDS = ("gold_clauses", "must_include", "must_not_include")
 TURN_SEPARATOR = " || "
 
@@ -54,7 +61,7 @@ def default_dataset(split: str) -> Path:
     """The shipped question set of a split (`dev` or `test`) in the checkout's evals/datasets."""
     if split not in {"dev", "test"}:
         raise InvalidInput(f"Unknown split {split!r}: use dev or test.")
-    return DATASETS_DIR / f"{split}.jsonl"
+    return evals_dir() / "datasets" / f"{split}.jsonl"
 
 
 def load_dataset(path: Path, split: str | None = None) -> list[EvalItem]:

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidInput
+from pse_assistant.core.errors import InvalidInput
+
 from .dataset import EvalItem
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from pse_assistant.corpus.loader import Corpus
+
     from .run import EvalRun
 
 FORMATS = ("ragas", "deepeval")

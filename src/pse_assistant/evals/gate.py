@@ -7,15 +7,21 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput, display_path
+from pse_assistant.core.errors import InvalidInput, display_path
+
+from .dataset import evals_dir
 
 GATING = ("recall@5", "mrr@10", "citation_correctness", "status_accuracy", "pass_rate")
-BASELINE_PATH = Path(__file__).resolve().parents[3] / "evals" / "baseline.json"
+
+
+def baseline_path() -> Path:
+    """The committed baseline: `evals/baseline.json` in a checkout, or its copy in the wheel."""
+    return evals_dir() / "baseline.json"
 
 
 def load_baseline(path: Path | None = None) -> dict[str, Any]:
     """The committed baseline: {"split", "tolerance", "metrics": {name: value}}."""
-    path = path or BASELINE_PATH
+    path = path or baseline_path()
     try:
         baseline = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:

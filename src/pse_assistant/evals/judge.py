@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import BackendUnavailable
-from ..llm import openai_chat_model
+from pse_assistant.answer.llm import openai_chat_model
+from pse_assistant.core.errors import BackendUnavailable
 
 CRITERIA = {
     "faithfulness": (

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ..baseline import TutorialPipeline
-from ..chat import PLANNABLE, Answer
-from ..errors import PseError
-from ..plans import ActionPlan, PlanProfile
-from ..retrieval import RetrievalConfig
+from pse_assistant.answer.models import Answer
+from pse_assistant.answer.responder import PLANNABLE
+from pse_assistant.core.errors import PseError
+from pse_assistant.evals.baseline import TutorialPipeline
+from pse_assistant.plans.models import ActionPlan, PlanRequest
+from pse_assistant.search.retrieval import RetrievalConfig
+
 from .dataset import EvalItem
 from .scoring import (
     RETRIEVAL_METRICS,
@@ -27,7 +29,8 @@ from .scoring import (
 )
 
 if TYPE_CHECKING:
-    from ..assistant import Assistant
+    from pse_assistant.assistant import Assistant
+
     from .judge import Judge
 
 Progress = Callable[[int, int], None]
@@ -38,7 +41,7 @@ ABLATION: dict[str, RetrievalConfig | None] = {
     "hybrid + clause-aware (default)": RetrievalConfig(),
     "tutorial (1000/200 chars, dense)": None,
 }
-PLAN_PROFILE = PlanProfile(organization="public service organization")
+PLAN_ORGANIZATION = "public service organization"
 
 
 class EvalRun(BaseModel):
@@ -111,7 +114,7 @@ def _run_item(assistant: Assistant, item: EvalItem, plans: bool) -> ItemResult:
             conversation = answer.conversation_id
     finally:
         if conversation:
-            assistant.conversations.delete(conversation)
+            assistant.delete_conversation(conversation)
     assert answer is not None  # an item has at least one message
     result = ItemResult(
         id=item.id,
@@ -164,7 +167,7 @@ def check_plan(assistant: Assistant, candidates: Sequence[str]) -> dict[str, Any
         check["error"] = "no plannable clause among the gold and retrieved clauses"
         return check
     try:
-        plan = assistant.draft_plan(target, PLAN_PROFILE)
+        plan = assistant.draft_plan(PlanRequest(clauses=[target], organization=PLAN_ORGANIZATION))
         ActionPlan.model_validate(plan.model_dump(), context={"clause_ids": set(structure.ids)})
     except (PseError, ValidationError) as error:
         check["error"] = str(error).splitlines()[0]

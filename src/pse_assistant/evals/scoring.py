@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..metrics import hit_at, ndcg_at, percentile, recall_at, reciprocal_rank
+from pse_assistant.evals.metrics import hit_at, ndcg_at, percentile, recall_at, reciprocal_rank
+
 from .dataset import EvalItem
 
 # Item metrics are 0/1 flags or scores in [0, 1] (None when they do not apply), except these two.

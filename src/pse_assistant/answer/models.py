@@ -1,0 +1,79 @@
+"""What an answer is: its status, citations and evidence, and the typed events an answer streams as."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from pse_assistant.answer.intents import Intent
+from pse_assistant.search.retrieval import Hit
+
+
+class Status(StrEnum):
+    """What kind of answer a question got."""
+
+    ANSWERED = "answered"
+    OUT_OF_SCOPE = "out_of_scope"
+    CLAUSE_NOT_FOUND = "clause_not_found"
+    INVALID_INPUT = "invalid_input"
+
+
+class Mode(StrEnum):
+    """Who wrote the answer: the grounded composer or the language model."""
+
+    GROUNDED = "grounded"
+    LLM = "llm"
+
+
+class Citation(BaseModel):
+    """Where a statement comes from: the clause, its title, the section, and the passage quoted."""
+
+    clause: str
+    title: str
+    section: str
+    quote: str
+    source: str
+
+
+class Answer(BaseModel):
+    """Everything an answer returns: the Markdown, its citations, its status and the evidence behind it."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:16])
+    conversation_id: str = ""
+    question: str
+    resolved_question: str = ""
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    status: Status = Status.ANSWERED
+    mode: Mode = Mode.GROUNDED
+    intent: Intent | None = None
+    clauses: list[str] = Field(default_factory=list)
+    hits: list[Hit] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)
+    verified: bool = True
+
+
+class TokenEvent(BaseModel):
+    """A piece of the answer's text, as it is written."""
+
+    type: Literal["token"] = "token"
+    text: str
+
+
+class ResetEvent(BaseModel):
+    """Forget the text streamed so far: the model failed and the grounded answer follows instead."""
+
+    type: Literal["reset"] = "reset"
+
+
+class AnswerEvent(BaseModel):
+    """The finished answer, always the last event of a stream."""
+
+    type: Literal["answer"] = "answer"
+    answer: Answer
+
+
+AnswerStreamEvent = Annotated[TokenEvent | ResetEvent | AnswerEvent, Field(discriminator="type")]

@@ -1,0 +1,197 @@
+"""API routes for trainers and assessors: self-assessments, workshop packs and the quiz."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from pse_assistant.api.deps import ERRORS, AssistantDep, download, file_responses
+from pse_assistant.plans.models import ActionPlan
+from pse_assistant.training.assessment import (
+    Assessment,
+    AssessmentItem,
+    AssessmentResult,
+    Consensus,
+    Score,
+)
+from pse_assistant.training.workshop import QuizFeedback, WorkshopPack
+
+router = APIRouter(prefix="/api", tags=["trainers and assessors"])
+
+
+class NewAssessment(BaseModel):
+    """An assessment to start."""
+
+    name: str = Field(min_length=1, max_length=120)
+    organization: str = Field(min_length=2, max_length=120)
+    include_principles: bool = False
+
+
+class ScoreRequest(BaseModel):
+    """One assessor's score for one element."""
+
+    assessor: str = Field(min_length=1, max_length=80)
+    clause: str = Field(min_length=1, max_length=20)
+    score: int = Field(ge=1, le=5, strict=True)
+    evidence: str = Field(default="", max_length=2000)
+
+
+class ConsensusRequest(BaseModel):
+    """The score agreed in the consensus meeting, and why."""
+
+    clause: str = Field(min_length=1, max_length=20)
+    score: int = Field(ge=1, le=5, strict=True)
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class GapPlanRequest(BaseModel):
+    """Turn the weakest elements into a programme plan."""
+
+    organization: str = Field(min_length=2, max_length=120)
+    horizon_months: int = Field(default=12, ge=3, le=36)
+    weakest: int = Field(default=3, ge=1, le=12)
+
+
+class WorkshopRequest(BaseModel):
+    """A workshop pack to build."""
+
+    clause: str = Field(min_length=1, max_length=20, examples=["5.1.1"])
+    minutes: Literal[60, 90, 180] = 90
+    audience: str = Field(default="managers", examples=["managers"])
+
+
+class QuizQuestion(BaseModel):
+    """A quiz question as a participant sees it: no answer."""
+
+    number: int
+    question: str
+    options: dict[str, str]
+    clause: str
+
+
+class QuizAnswer(BaseModel):
+    """A participant's answer to one question."""
+
+    number: int = Field(ge=1)
+    answer: str = Field(min_length=1, max_length=1)
+
+
+@router.get("/assessment-items", response_model=list[AssessmentItem])
+def assessment_items(assistant: AssistantDep, principles: bool = False) -> list[AssessmentItem]:
+    """The questions, five-level scales (from the notes) and evidence prompts of an assessment."""
+    return assistant.training.items(principles)
+
+
+@router.post("/assessments", status_code=201, response_model=Assessment, responses=ERRORS)
+def create_assessment(body: NewAssessment, assistant: AssistantDep) -> Assessment:
+    """Start a self-assessment of the twelve sub-elements (and the fourteen principles, if asked)."""
+    return assistant.training.create(body.name, body.organization, body.include_principles)
+
+
+@router.get("/assessments", response_model=list[Assessment])
+def assessments(assistant: AssistantDep) -> list[Assessment]:
+    """Every assessment."""
+    return assistant.training.assessments()
+
+
+@router.get("/assessments/{assessment_id}", response_model=Assessment, responses=ERRORS)
+def assessment(assessment_id: str, assistant: AssistantDep) -> Assessment:
+    """One assessment."""
+    return assistant.training.assessment(assessment_id)
+
+
+@router.delete("/assessments/{assessment_id}", status_code=204, responses=ERRORS)
+def delete_assessment(assessment_id: str, assistant: AssistantDep) -> None:
+    """Delete an assessment with its scores and agreements."""
+    assistant.training.delete(assessment_id)
+
+
+@router.put("/assessments/{assessment_id}/scores", response_model=Score, responses=ERRORS)
+def score(assessment_id: str, body: ScoreRequest, assistant: AssistantDep) -> Score:
+    """Record one assessor's score and evidence; scoring again replaces it."""
+    return assistant.training.score(
+        assessment_id, body.assessor, body.clause, body.score, body.evidence
+    )
+
+
+@router.put("/assessments/{assessment_id}/consensus", response_model=Consensus, responses=ERRORS)
+def consensus(assessment_id: str, body: ConsensusRequest, assistant: AssistantDep) -> Consensus:
+    """Record the agreed score of an element and its reason."""
+    return assistant.training.agree(assessment_id, body.clause, body.score, body.reason)
+
+
+@router.get(
+    "/assessments/{assessment_id}/result", response_model=AssessmentResult, responses=ERRORS
+)
+def result(assessment_id: str, assistant: AssistantDep) -> AssessmentResult:
+    """The consensus view: each element's scores, spread, disagreements, strengths, improvements."""
+    return assistant.training.result(assessment_id)
+
+
+@router.get(
+    "/assessments/{assessment_id}/charts/{name}",
+    response_class=FileResponse,
+    responses=ERRORS | file_responses("png", "svg"),
+)
+def chart(assessment_id: str, name: str, assistant: AssistantDep) -> FileResponse:
+    """A chart: `radar-7.1.png`, `radar-7.2.svg`, ... or `heat-map.png` / `heat-map.svg`."""
+    return download(assistant.assessment_chart_download(assessment_id, name))
+
+
+@router.get(
+    "/assessments/{assessment_id}/report",
+    response_class=FileResponse,
+    responses=ERRORS | file_responses("xlsx", "docx"),
+)
+def report(
+    assessment_id: str,
+    assistant: AssistantDep,
+    format: Literal["xlsx", "docx"] = Query(default="xlsx"),
+) -> FileResponse:
+    """The assessment as XLSX (scores, evidence, spread) or DOCX (the report with its charts)."""
+    return download(assistant.assessment_report_download(assessment_id, format))
+
+
+@router.post("/assessments/{assessment_id}/plan", response_model=ActionPlan, responses=ERRORS)
+def plan_from_gaps(assessment_id: str, body: GapPlanRequest, assistant: AssistantDep) -> ActionPlan:
+    """Turn the gaps into a plan: the weakest elements as one programme."""
+    return assistant.training.plan_from_gaps(
+        assessment_id, body.organization, body.horizon_months, body.weakest
+    )
+
+
+@router.post(
+    "/workshops",
+    response_model=WorkshopPack,
+    responses=ERRORS | file_responses("md", "docx", "pptx"),
+)
+def workshop(
+    body: WorkshopRequest,
+    assistant: AssistantDep,
+    format: Literal["md", "docx", "pptx"] | None = Query(default=None),
+) -> WorkshopPack | FileResponse:
+    """A workshop pack as JSON, or with `?format=` as Markdown, DOCX or PPTX slides."""
+    pack = assistant.training.workshop(body.clause, body.minutes, body.audience)
+    if format is None:
+        return pack
+    return download(assistant.workshop_download(pack, format))
+
+
+@router.get("/quiz/{clause}", response_model=list[QuizQuestion], responses=ERRORS)
+def quiz(
+    clause: str, assistant: AssistantDep, count: int = Query(default=8, ge=1, le=20)
+) -> list[QuizQuestion]:
+    """Quiz questions for participants, without the answers."""
+    return [
+        QuizQuestion(number=i.number, question=i.question, options=i.options, clause=i.clause)
+        for i in assistant.training.quiz(clause, count)
+    ]
+
+
+@router.post("/quiz/{clause}/answers", response_model=QuizFeedback, responses=ERRORS)
+def answer(clause: str, body: QuizAnswer, assistant: AssistantDep) -> QuizFeedback:
+    """Whether an answer is right, with the explanation and its citation."""
+    return assistant.training.check(clause, body.number, body.answer)

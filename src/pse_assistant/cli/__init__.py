@@ -1,0 +1,28 @@
+"""The `pse` command line: a thin edge over the `Assistant` facade.
+
+Lives here: one module per command group (`corpus`, `search`, `answer`, `plans`, `training`,
+`evals`, `serve`), each with its own `typer.Typer()` merged into the root below, and `common` (the
+consoles, the assistant, progress bars, and the one error handler in `Commands`). May import: the
+facade and the public models of the core packages, lazily inside commands; command modules never
+import this root module, and nothing here imports the API or the UI.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from pse_assistant.cli import answer, common, corpus, evals, plans, search, serve, training
+
+app = typer.Typer(
+    cls=common.Commands,
+    help="pse-assistant: guidance for ISO 11367:2025 public service excellence.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+for module in (corpus, search, answer, plans, training, evals, serve):
+    app.add_typer(module.app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

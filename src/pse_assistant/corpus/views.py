@@ -1,0 +1,96 @@
+"""A clause as a reader sees it: its place in the tree, its guidance note, related clauses, crosswalks.
+
+One model that the CLI, the API and the UI all show, so each edge only decides how it looks.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from pse_assistant.corpus.loader import Corpus
+from pse_assistant.corpus.notes import Note
+from pse_assistant.corpus.structure import Clause
+
+NO_NOTE = "This clause lists other documents; it has no guidance note."
+
+
+class FrameworkLink(BaseModel):
+    """A crosswalk link as a reader sees it: the other framework's id, its title and why."""
+
+    framework: str
+    framework_name: str
+    target: str
+    target_title: str
+    rationale: str
+
+
+class ClauseView(BaseModel):
+    """Everything known about one clause: its place in the tree, its note, its links."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    clause: Clause
+    ancestors: list[Clause]
+    children: list[Clause]
+    related: list[Clause]
+    note: Note | None = Field(exclude=True)
+    links: list[FrameworkLink]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def guidance(self) -> str | None:
+        """The guidance note's Markdown body, or None for a clause without a note."""
+        return self.note.body.strip() if self.note else None
+
+    @property
+    def where(self) -> str:
+        """The clause's ancestors as a breadcrumb, or "top level"."""
+        return " › ".join(a.label for a in self.ancestors) or "top level"
+
+    def markdown(self) -> str:
+        """The whole view as Markdown: heading, place in the tree, the note, the crosswalk table."""
+        c = self.clause
+        parts = [
+            f"### {c.label}",
+            f"*ISO 11367:2025 · page {c.page} · {c.kind.value} · in {self.where}*",
+        ]
+        if self.children:
+            parts.append("**Contains:** " + "; ".join(ch.label for ch in self.children))
+        parts.append(self.guidance or f"_{NO_NOTE}_")
+        if self.links:
+            rows = "\n".join(
+                f"| {ln.framework_name} | {ln.target} {ln.target_title} | {ln.rationale} |"
+                for ln in self.links
+            )
+            parts.append(
+                "#### Crosswalks (the project's mapping)\n\n| Framework | Clause | Why |\n"
+                "|---|---|---|\n" + rows
+            )
+        return "\n\n".join(parts)
+
+
+def clause_view(corpus: Corpus, ref: str) -> ClauseView:
+    """One clause by id or reference (`7.2.3`, `§7.2.3`, `clause 7.2.3`); raises `ClauseNotFound`."""
+    structure = corpus.structure
+    clause = structure.get(ref)
+    note = corpus.note(clause.id)
+    related = [structure.get(r) for r in note.meta.related if r in structure] if note else []
+    links = [
+        FrameworkLink(
+            framework=cw.framework,
+            framework_name=cw.name,
+            target=link.target,
+            target_title=cw.targets.get(link.target, ""),
+            rationale=link.rationale,
+        )
+        for cw in corpus.crosswalks.values()
+        for link in cw.for_clause(clause.id)
+    ]
+    return ClauseView(
+        clause=clause,
+        ancestors=structure.ancestors(clause.id),
+        children=structure.children(clause.id),
+        related=related,
+        note=note,
+        links=links,
+    )

@@ -1,0 +1,6 @@
+"""Action plans: drafted from the notes' steps, tailored to an organization, exported to office formats.
+
+Lives here: `models` (`ActionPlan`, `PlanProfile`, `PlanRequest` and their validators), `rules` (the
+tailoring tables and every sentence a plan adds), `drafting` (`draft_plan`), `export` (Markdown, DOCX,
+XLSX, JSON). May import: `core`, `corpus`.
+"""

@@ -1,0 +1,43 @@
+"""The Workshop tab: a pack for a principle or element, shown on the page and downloadable."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from pse_assistant.assistant import Assistant
+
+from .common import guard
+
+PACK_FORMATS = ("pptx", "docx", "md")
+
+
+def workshop_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """The clauses a workshop or a quiz can be about: principles, elements and sub-elements."""
+    kinds = {"principle", "element", "sub-element"}
+    return [(c.label, c.id) for c in assistant.clauses() if c.kind.value in kinds]
+
+
+def workshop_tab(assistant: Assistant) -> None:
+    """Render the Workshop tab inside the app's `gr.Tabs()`."""
+
+    @guard
+    def build(clause: str, minutes: str, audience: str) -> tuple[str, list[str]]:
+        pack = assistant.training.workshop(clause, int(minutes), audience)
+        files = [str(assistant.workshop_download(pack, fmt)) for fmt in PACK_FORMATS]
+        return assistant.workshop_markdown(pack), files
+
+    with gr.Tab("Workshop", id="workshop"):
+        with gr.Row():
+            clause = gr.Dropdown(
+                workshop_choices(assistant), value="5.1.1", label="Principle or element"
+            )
+            minutes = gr.Radio(["60", "90", "180"], value="90", label="Length (minutes)")
+            audience = gr.Radio(
+                ["front-line-staff", "managers", "leadership", "assessors"],
+                value="managers",
+                label="Audience",
+            )
+        button = gr.Button("Build the workshop pack", variant="primary")
+        files = gr.File(label="Downloads (PPTX slides, DOCX, Markdown)", file_count="multiple")
+        view = gr.Markdown()
+    button.click(build, [clause, minutes, audience], [view, files], api_name="workshop")
