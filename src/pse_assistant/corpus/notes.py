@@ -7,6 +7,7 @@ self-assessments are built from, so they are parsed once here rather than re-rea
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -61,6 +62,8 @@ class NoteMeta(BaseModel):
     frameworks: Frameworks = Field(default_factory=Frameworks)
     audiences: list[Audience] = Field(min_length=1)
     keywords: list[str] = Field(min_length=1)
+    references: list[str] = Field(default_factory=list)
+    last_reviewed: date | None = None
 
 
 class Block(BaseModel):
@@ -101,6 +104,7 @@ class Indicator(BaseModel):
 
     name: str
     line: int
+    catalogue: str | None = None
     definition: str | None = None
     how_to_measure: str | None = None
     good_target: str | None = None
@@ -184,7 +188,10 @@ class Note(BaseModel):
             for block in sub.items(numbered=False):
                 key, _, value = block.text.partition(":")
                 field = key.strip().lower().replace(" ", "_")
-                if field in {"definition", "how_to_measure", "good_target"} and value.strip():
+                if (
+                    field in {"catalogue", "definition", "how_to_measure", "good_target"}
+                    and value.strip()
+                ):
                     setattr(indicator, field, value.strip())
             found.append(indicator)
         return found
