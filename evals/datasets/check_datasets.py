@@ -11,7 +11,14 @@ ROOT = Path(__file__).resolve().parents[2]
 DS = ROOT / 'evals' / 'datasets'
 CORPUS = ROOT / 'corpus'
 TYPES = {"clause-lookup", "how-to", "evidence", "indicators", "crosswalk", "definition", "comparison",
-         "plan-request", "follow-up", "out-of-scope", "nonexistent-clause", "prompt-injection"}
+         "plan-request", "follow-up", "out-of-scope", "nonexistent-clause", "prompt-injection",
+         "typo", "greeting", "other-language", "situation", "multi-clause"}
+# other-language: the key phrase of the "the guidance is in English" notice in the question's language
+NOTICES = {"en anglais", "auf englisch", "en inglés", "in inglese", "in het engels", "em inglês", "po angielsku",
+           "på engelska", "på engelsk", "englanniksi", "în limba engleză", "v angličtině", "στα αγγλικά", "angol nyelvű"}
+# situation: the situation the answer must say it recognised
+SITUATIONS = {"small organization", "large or national organization", "little or no budget", "few staff", "rural",
+              "minority languages", "digital channels", "counter and phone", "staff representatives", "statutory service"}
 PERSONAS = {"civil-servant", "trainer", "evaluator"}
 REQUIRED = ["id", "gold_clauses", "must_include", "must_not_include", "answerable", "persona", "type", "split"]
 
@@ -75,17 +82,28 @@ for split in ('dev', 'test'):
             if not 1 <= len(mi) <= 3: errors.append(f'{where}: answerable needs 1-3 must_include')
         else:
             if gold or mi: errors.append(f'{where}: unanswerable must have empty gold and must_include')
-            if r.get('type') not in ('out-of-scope', 'nonexistent-clause', 'prompt-injection'):
+            if r.get('type') not in ('out-of-scope', 'nonexistent-clause', 'prompt-injection', 'greeting'):
                 errors.append(f'{where}: unanswerable type {r.get("type")}')
-        if r.get('type') in ('out-of-scope', 'nonexistent-clause') and ans:
+        if r.get('type') in ('out-of-scope', 'nonexistent-clause', 'greeting') and ans:
             errors.append(f'{where}: {r["type"]} must be unanswerable')
+        if r.get('type') == 'greeting' and mni: errors.append(f'{where}: greeting needs empty must_not_include')
+        if r.get('type') in ('typo', 'other-language', 'situation') and ans and not 1 <= len(gold) <= 2:
+            errors.append(f'{where}: {r["type"]} needs 1-2 gold')
+        if r.get('type') == 'multi-clause' and (len(gold) != 2 or len(mi) != 2):
+            errors.append(f'{where}: multi-clause needs exactly 2 gold and 2 must_include')
+        if r.get('type') == 'other-language' and (len(mi) != 1 or mi[0] not in NOTICES):
+            errors.append(f'{where}: other-language needs exactly one must_include, a notice phrase')
+        if r.get('type') == 'situation' and len([s for s in mi if s in SITUATIONS]) != 1:
+            errors.append(f'{where}: situation needs exactly one situation label in must_include')
         if r.get('type') == 'comparison' and len(gold) < 2: errors.append(f'{where}: comparison needs 2 gold')
         for s in mi:
             if s != s.lower(): errors.append(f'{where}: must_include not lowercase: {s!r}')
             if not 1 <= len(s.split()) <= 4: errors.append(f'{where}: must_include length: {s!r}')
             if not gold: continue
+            if (r['type'] == 'other-language' and s in NOTICES) or (r['type'] == 'situation' and s in SITUATIONS): continue
             g = gold[0]
             src = notes.get(g, '')
+            if r['type'] == 'multi-clause': src = ' | '.join(notes.get(x, '') for x in gold)
             if r['type'] == 'definition': src += gloss_by_clause[g]
             if r['type'] == 'crosswalk': src += cross_by_clause[g]
             if norm(s) not in src: errors.append(f'{where}: must_include {s!r} not found for {g} ({r["type"]})')
