@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pse_assistant.answer.llm import LlmClient
     from pse_assistant.answer.models import Answer, AnswerStreamEvent
     from pse_assistant.answer.responder import Responder
+    from pse_assistant.answer.understanding import Vocabulary
     from pse_assistant.core.errors import CorpusError
     from pse_assistant.plans.models import ActionPlan, PlanRequest
     from pse_assistant.search.index import BuildReport, ChunkIndex, Progress
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         RetrievalConfig,
         SearchResult,
     )
+    from pse_assistant.search.units import UnitIndex
     from pse_assistant.training.service import Training
     from pse_assistant.training.workshop import WorkshopPack
 
@@ -126,6 +128,33 @@ class Assistant:
         )
 
     @cached_property
+    def unit_index(self) -> UnitIndex:
+        """The embedded answer units (and example questions), stored beside the chunks."""
+        from pse_assistant.answer.intents import example_units
+        from pse_assistant.search.index import ChunkIndex
+        from pse_assistant.search.units import UnitIndex, corpus_units
+
+        embedded = self._client is None and not self.settings.chroma_url
+        index = ChunkIndex(
+            self.index.client,
+            self.embedder,
+            model_name=self.index.model_name,
+            lock_path=self.settings.data_dir / "units.lock" if embedded else None,
+            prefix=self.settings.collection_prefix,
+            kind="units",
+        )
+        return UnitIndex(index, lambda: [*corpus_units(self.corpus), *example_units()])
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The words questions are spelt against: the corpus's own, and ordinary English."""
+        from pse_assistant.answer.understanding import Vocabulary
+        from pse_assistant.search.embeddings import default_model_path
+
+        folder = Path(self.settings.embedding_model or default_model_path())
+        return Vocabulary(self.corpus.words(), folder / "vocab.txt")
+
+    @cached_property
     def searcher(self) -> HybridSearcher:
         """Hybrid clause-aware search over the index."""
         from pse_assistant.search.retrieval import HybridSearcher
@@ -152,11 +181,17 @@ class Assistant:
     @cached_property
     def responder(self) -> Responder:
         """Turns questions into answers."""
-        from pse_assistant.answer.responder import Responder
+        from pse_assistant.answer.responder import Parts, Responder
 
-        return Responder(
-            self.corpus, lambda query, k: self.search(query, k=k), self.llm, self._plan_answer
+        parts = Parts(
+            search=lambda query, k: self.search(query, k=k),
+            vector=self.searcher.query_vector,
+            units=self.unit_index.current,
+            vocabulary=self.vocabulary,
+            llm=self.llm,
+            plan=self._plan_answer,
         )
+        return Responder(self.corpus, parts)
 
     @cached_property
     def training(self) -> Training:
@@ -226,6 +261,10 @@ class Assistant:
             progress=progress,
         )
         self._written(report)
+        units = self.unit_index.write(rebuild=rebuild, progress=progress)
+        report.units, report.units_embedded = units.total, units.embedded
+        report.changed = report.changed or units.changed
+        report.seconds += units.seconds
         return report
 
     def _written(self, report: BuildReport) -> None:
@@ -239,10 +278,15 @@ class Assistant:
         return IndexStatus(ready=active is not None, chunks=active.count() if active else 0)
 
     def ensure_index(self, progress: Progress | None = None) -> BuildReport | None:
-        """Build the index if there is none yet (first start); otherwise do nothing."""
-        if self.index.active() is not None:
-            return None
-        return self.build_index(progress=progress)
+        """Build the index if there is none yet (first start); otherwise do nothing.
+
+        A data folder from a version without answer units gets them on first use.
+        """
+        if self.index.active() is None:
+            return self.build_index(progress=progress)
+        if not self.unit_index.ready():
+            return self.unit_index.write(progress=progress)
+        return None
 
     def search(self, query: str, k: int = 5, config: RetrievalConfig | None = None) -> SearchResult:
         """Ranked clauses and passages for a question; raises `IndexNotReady` before `pse index`."""
@@ -326,7 +370,9 @@ class Assistant:
         store = self.conversations
         if conversation_id:
             conversation = store.get(conversation_id, with_turns=False)
-            context = Context(conversation.focus, conversation.intent)
+            context = Context(
+                conversation.focus, conversation.intent, store.last_answer(conversation_id)
+            )
         else:
             conversation_id = store.create(" ".join(question.split())[:80] or "Conversation")
             context = Context([])
@@ -362,7 +408,7 @@ class Assistant:
 
     def _plan_answer(self, clause_id: str) -> Composed:
         """A plan request in a chat gets a plan for a typical organization, with how to tailor it."""
-        from pse_assistant.answer.composer import compose_plan
+        from pse_assistant.answer.special import compose_plan
         from pse_assistant.plans.models import PlanRequest
 
         request = PlanRequest(

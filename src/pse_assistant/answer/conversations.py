@@ -142,6 +142,15 @@ class ConversationStore(SqliteStore):
                 (now, ",".join(focus), intent or "", conversation_id),
             )
 
+    def last_answer(self, conversation_id: str) -> str:
+        """The text of the conversation's last answer ("" before the first)."""
+        with self._connect() as db:
+            row = db.execute(
+                "select answer from turns where conversation_id = ? order by position desc limit 1",
+                (conversation_id,),
+            ).fetchone()
+        return str(json.loads(row[0]).get("answer", "")) if row else ""
+
     def all(self) -> list[Conversation]:
         """Every conversation, newest first, without turns."""
         with self._connect() as db:

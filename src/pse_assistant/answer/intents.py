@@ -1,14 +1,26 @@
-"""What a question asks for: a clause summary, steps, evidence, indicators, a definition, a crosswalk...
+"""What a question asks for: steps, evidence, indicators, a definition, a crosswalk, small talk...
 
-Rule-based on purpose: the grounded mode must work without a language model, deterministically, and
-the rules are few enough to read. Follow-ups ("give me indicators", "what about 7.2.3 instead?",
-"make that a plan") are recognised here too, so a conversation can carry its focus forward.
+Two signals, combined: the question's nearest neighbours among labelled example questions shipped in
+`answer/data/intents.yaml` (embedded once, at index time, so classifying costs a dot product with the
+question vector search already computed), and a few explicit cue words that settle the matter when
+they are present ("quiz", "KPI", "ISO 9001", "evidence"). The cues are kept because they are precise;
+the neighbours carry everything the cues cannot see ("what does a good relationship look like in
+practice?" is a how-to question, not a request for an example). Follow-ups ("give me indicators",
+"what about 7.2.3 instead?", "and for a small team?") are recognised here too.
 """
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import yaml
+
+from pse_assistant.core.text import STOP_WORDS
+from pse_assistant.search.units import Unit, UnitKind
 
 
 class Intent(StrEnum):
@@ -28,92 +40,91 @@ class Intent(StrEnum):
     WORKSHOP = "workshop"
     CLAUSE_LOOKUP = "clause-lookup"
     OUT_OF_SCOPE = "out-of-scope"
+    SMALL_TALK = "small-talk"
 
 
-# First match wins, so the more specific asks come first.
-_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
-    (
-        Intent.PLAN,
-        re.compile(r"\b(action plan|roadmap|road map|plan\b|planning for|timeline)", re.I),
-    ),
-    (
-        Intent.WORKSHOP,
-        re.compile(r"\b(quiz|quizzes|exercise|workshop|training session|icebreaker|teach)", re.I),
-    ),
-    (
-        Intent.COMPARISON,
-        re.compile(r"\b(differen\w*|compare|comparison|versus|vs\.?|overlap)\b", re.I),
-    ),
-    (
-        Intent.CROSSWALK,
-        re.compile(
-            r"\b(9001|CAF|CSE|Customer Service Excellence|23592|crosswalk|maps? (to|onto)|correspond)",
-            re.I,
-        ),
-    ),
-    (
-        Intent.EVIDENCE,
-        re.compile(
-            r"\b(evidence|assessor|auditor|audit|prove|proof|demonstrate|show that|convince)", re.I
-        ),
-    ),
-    (
-        Intent.INDICATORS,
-        re.compile(
-            r"\b(kpis?|indicators?|metrics?|measure\w*|numbers|track|targets?|monitor\w*)\b", re.I
-        ),
-    ),
-    (
-        Intent.PITFALLS,
-        re.compile(r"\b(pitfalls?|mistakes?|go wrong|goes wrong|traps?|avoid|risks?)\b", re.I),
-    ),
-    (
-        Intent.MATURITY,
-        re.compile(r"\b(maturity|mature|self-assess\w*|what level|levels? of)", re.I),
-    ),
-    (
-        Intent.EXAMPLE,
-        re.compile(r"\b(example|case study|scenario|in practice|looks? like)\b", re.I),
-    ),
-    (
-        Intent.DEFINITION,
-        re.compile(
-            r"^\s*(what is an? |what is the |what's an? |define |definition of |meaning of )", re.I
-        ),
-    ),
-    (
-        Intent.HOW_TO,
-        re.compile(
-            r"\b(how (do|can|should|could|would) (we|i|you|our)|how to|what should|steps?|implement\w*|"
-            r"meet|comply|start|improve|set up|introduce|deal with|handle|stop|reduce|get)\b",
-            re.I,
-        ),
-    ),
-    (
-        Intent.SUMMARY,
-        re.compile(
-            r"\b(what does|what is|about|explain|summar\w*|cover|overview|mean|say)\b", re.I
-        ),
-    ),
-]
+# The example labels that are not intents of a domain answer.
+NON_DOMAIN = frozenset({"greeting", "thanks", "about", "out-of-scope"})
+STRONG, WEAK = 0.6, 0.2
+# Cue words: (intent, weight, pattern). Strong cues name the kind of answer outright.
+_CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
+    (Intent.PLAN, STRONG, re.compile(r"\b(action plan|roadmap|road map|programme plan|make (?:that|this|it) a plan|(?:draft|write|build|draw up|turn \w+ into) (?:an? |the )?(?:\w+ )?plan)\b", re.I)),
+    (Intent.PLAN, WEAK, re.compile(r"(?<!workshop )(?<!session )(?<!lesson )(?<!training )\b(plan|planning|timeline)\b", re.I)),
+    (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|workshop|training session|icebreaker|exercise for|discussion questions)\b", re.I)),
+    (Intent.COMPARISON, STRONG, re.compile(r"\b(differen\w*|compare\w*|comparison|versus|vs\.?|the same as)\b", re.I)),
+    (Intent.CROSSWALK, STRONG, re.compile(r"\b(9001|CAF|CSE|Customer Service Excellence|23592|crosswalk|maps? (?:to|onto)|correspond\w*|line up)\b", re.I)),
+    (Intent.EVIDENCE, STRONG, re.compile(r"\b(evidence|assessor|auditor|prove|proof|demonstrate|documents? (?:should|to) (?:i|we) ask|ask (?:them )?for)\b", re.I)),
+    (Intent.EVIDENCE, WEAK, re.compile(r"\b(audit|show that|convince|records?)\b", re.I)),
+    (Intent.INDICATORS, STRONG, re.compile(r"\b(kpis?|indicators?|metrics?|dashboard|targets?)\b", re.I)),
+    (Intent.INDICATORS, WEAK, re.compile(r"\b(measur\w*|numbers|track\w*|monitor\w*)\b", re.I)),
+    (Intent.PITFALLS, STRONG, re.compile(r"\b(pitfalls?|mistakes?|go(?:es)? wrong|traps?|watch out)\b", re.I)),
+    (Intent.PITFALLS, WEAK, re.compile(r"\b(avoid|risks?|gaming)\b", re.I)),
+    (Intent.MATURITY, STRONG, re.compile(r"\b(maturity|mature|self-assess\w*|what level|level [1-5])\b", re.I)),
+    (Intent.EXAMPLE, STRONG, re.compile(r"\b(an? example|examples|case stud\w*|scenario|a story)\b", re.I)),
+    (Intent.DEFINITION, STRONG, re.compile(r"^\s*(what is an? |what's an? |define |definition of |meaning of |what do(?:es)? (?:you|they|we) mean by )", re.I)),
+    (Intent.DEFINITION, WEAK, re.compile(r"^\s*what is (?:the )?[\w/ -]{3,30}\??$", re.I)),
+    (Intent.SUMMARY, WEAK, re.compile(r"\b(what does (?:\S+ ){0,5}(?:mean|cover|say|require|ask)|explain|summar\w*|overview|in plain words|briefly)\b", re.I)),
+    (Intent.HOW_TO, WEAK, re.compile(r"\b(in practice|looks? like|day to day|day-to-day|in real life)\b", re.I)),
+    (Intent.HOW_TO, 0.35, re.compile(r"^\W*(?:and |so |but )?(how (?:do|can|should|could|would|might) (?:we|i|you|our|they|a|an|the)|how to|what should (?:we|i|they)|where (?:do|should) (?:we|i) start)\b", re.I)),
+    (Intent.HOW_TO, WEAK, re.compile(r"\b(how (?:do|can|should|could|would) (?:we|i|you|our|they)|how to|what should|steps?|implement\w*|start|improve|set up|introduce|deal with|handle|stop|reduce|get)\b", re.I)),
+)  # fmt: skip
+NEIGHBOURS = 7
+TRUST_FROM, TRUST_FULL = 0.3, 0.6  # nearest-example similarity from which the vote counts, fully
 
 _FOLLOW_UP_WORDS = frozenset(
     "and also then now so ok okay that this it those these them same instead what about how more give me "
-    "us please show list make turn into a an the for of to on in with one".split()
+    "us please show list make turn into a an the for of to on in with one but".split()
 )
 _INTENT_WORDS = re.compile(
     r"\b(evidence|assessor|auditor|kpis?|indicators?|metrics?|pitfalls?|mistakes?|plan|quiz|example|"
     r"maturity|levels?|steps?|summary|summari[sz]e|crosswalk|exercise|workshop|minute|minutes)\b",
     re.I,
 )
+_PRONOUN = re.compile(r"\b(that|this|it|its|those|them|they|these|instead|what about|same)\b", re.I)
+_CONTINUES = re.compile(r"^\s*(and|but|also|so|then|ok(?:ay)?|what about|how about)\b", re.I)
 
 
-def detect_intent(text: str) -> Intent | None:
-    """The first intent whose words the question uses, or None when nothing stands out."""
-    for intent, pattern in _PATTERNS:
+@cache
+def examples() -> dict[str, list[str]]:
+    """The labelled example questions, by label (intents, small talk and out-of-scope)."""
+    path = resources.files("pse_assistant.answer") / "data" / "intents.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(label): [str(q) for q in questions] for label, questions in data.items()}
+
+
+def neighbour_votes(vector: np.ndarray, matrix: np.ndarray, labels: list[str]) -> dict[str, float]:
+    """Each label's share of the question's nearest example questions, weighted by similarity."""
+    if not labels:
+        return {}
+    sims = matrix @ vector
+    top = np.argsort(-sims)[:NEIGHBOURS]
+    weights = np.clip(sims[top], 0.0, None)
+    total = float(weights.sum()) or 1.0
+    votes: dict[str, float] = {}
+    for row, weight in zip(top, weights, strict=True):
+        votes[labels[row]] = votes.get(labels[row], 0.0) + float(weight) / total
+    votes["_best"] = float(sims[top[0]])
+    return votes
+
+
+def detect_intent(text: str, votes: dict[str, float] | None = None) -> Intent | None:
+    """The intent with the most support from the cues and the neighbours; None when nothing stands out."""
+    score: dict[Intent, float] = {}
+    for intent, weight, pattern in _CUES:
         if pattern.search(text):
-            return intent
-    return None
+            score[intent] = max(score.get(intent, 0.0), weight)
+    votes = votes or {}
+    # Neighbours count as much as they are close: a vague match should not outvote a cue word.
+    trust = min(max((votes.get("_best", 0.0) - TRUST_FROM) / (TRUST_FULL - TRUST_FROM), 0.0), 1.0)
+    for label, share in votes.items():
+        if label in NON_DOMAIN or label.startswith("_"):
+            continue
+        intent = Intent(label)
+        score[intent] = score.get(intent, 0.0) + trust * share
+    if not score:
+        return None
+    best = max(score, key=lambda i: score[i])
+    return best if score[best] >= WEAK else None
 
 
 def is_follow_up(text: str) -> bool:
@@ -121,6 +132,39 @@ def is_follow_up(text: str) -> bool:
     without_refs = re.sub(r"§?\s*\d+(?:\.\d+)*", " ", text.lower())
     without_intent = _INTENT_WORDS.sub(" ", without_refs)
     words = re.findall(r"[a-z][a-z'-]*", without_intent)
-    content = [w for w in words if w not in _FOLLOW_UP_WORDS and len(w) > 2]
-    cue = re.search(r"\b(that|this|it|those|them|instead|what about|same)\b", text, re.I)
-    return len(content) <= 2 and (bool(cue) or len(words) <= 6)
+    content = [w for w in words if w not in _FOLLOW_UP_WORDS and w not in STOP_WORDS and len(w) > 2]
+    if _CONTINUES.match(text):
+        return True
+    cue = _PRONOUN.search(text)
+    return (len(content) <= 2 and (bool(cue) or len(words) <= 6)) or (
+        bool(cue) and len(content) <= 4
+    )
+
+
+def example_units() -> list[Unit]:
+    """The labelled example questions as units, embedded with the index like every answer unit."""
+    return [
+        Unit("", "intents", UnitKind.QUESTION, question, order=n, label=label)
+        for label, questions in examples().items()
+        for n, question in enumerate(questions, 1)
+    ]
+
+
+# The words that say what kind of answer is wanted rather than what it is about: left out of the
+# search query, so "what would an auditor want to see on complaints?" searches for complaints.
+_ASKING = re.compile(
+    r"\b(?:what (?:would|will|do|does|should) (?:an? |the )?(?:assessor|auditor|inspector)s? "
+    r"(?:want|expect|look for|ask for|check)(?: to see)?|what evidence|which evidence|evidence|"
+    r"assessors?|auditors?|kpis?|indicators?|metrics?|pitfalls?|mistakes?|examples?|case stud(?:y|ies)|"
+    r"quiz(?:zes)?|workshop|action plan|roadmap)\b",
+    re.I,
+)
+
+
+def topic(text: str) -> str:
+    """The question without the words that only say what kind of answer is wanted.
+
+    Kept whole when too little would remain to search on.
+    """
+    stripped = " ".join(_ASKING.sub(" ", text).split())
+    return stripped if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2 else text

@@ -19,6 +19,7 @@ class Status(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     CLAUSE_NOT_FOUND = "clause_not_found"
     INVALID_INPUT = "invalid_input"
+    SMALL_TALK = "small_talk"
 
 
 class Mode(StrEnum):
@@ -53,6 +54,10 @@ class Answer(BaseModel):
     clauses: list[str] = Field(default_factory=list)
     hits: list[Hit] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)
+    situations: list[str] = Field(
+        default_factory=list,
+        description="The asker's situation as recognised, e.g. 'little or no budget'.",
+    )
     verified: bool = True
 
 

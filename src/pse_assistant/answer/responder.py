@@ -1,19 +1,30 @@
-"""Answering a question in a conversation: validate, resolve follow-ups, retrieve, compose or generate.
+"""Answering a question in a conversation: read it, decide what it is, retrieve, compose or generate.
 
-The `Responder` decides what kind of answer a question gets (answered, out of scope, no such clause,
-invalid input), carries a conversation's focus into its follow-ups, composes the grounded answer, and,
-when a language model is configured, lets it write the answer from the same passages, checks its
-citations, and falls back to the grounded answer with a visible notice if the endpoint fails.
+The `Responder` reads the question (small talk, another language, misspellings, the situation it
+describes), decides what kind of answer it gets (answered, small talk, out of scope, no such clause,
+invalid input), carries a conversation's focus into its follow-ups, picks the clauses and composes the
+grounded answer from the units that answer the question. When a language model is configured it
+writes the answer from the same selected passages, its citations are checked, and an endpoint that
+fails falls back to the grounded answer with a visible notice.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from pse_assistant.answer.composer import Composed, Composer, find_term
-from pse_assistant.answer.intents import Intent, detect_intent, is_follow_up
+import numpy as np
+
+from pse_assistant.answer.composer import Ask, Composed, Composer, Composition
+from pse_assistant.answer.intents import (
+    Intent,
+    detect_intent,
+    is_follow_up,
+    neighbour_votes,
+    topic,
+)
 from pse_assistant.answer.llm import LlmClient, check_citations
 from pse_assistant.answer.models import (
     Answer,
@@ -25,54 +36,88 @@ from pse_assistant.answer.models import (
     Status,
     TokenEvent,
 )
+from pse_assistant.answer.scope import SmallTalk, not_found, out_of_scope, too_long
+from pse_assistant.answer.selection import Selector, said
+from pse_assistant.answer.special import (
+    comparison,
+    crosswalk,
+    definition,
+    find_term,
+    summary,
+    workshop,
+)
+from pse_assistant.answer.understanding import Reading, Vocabulary, read
 from pse_assistant.core.errors import BackendUnavailable
-from pse_assistant.core.text import lead, sentences
+from pse_assistant.core.text import sentences
 from pse_assistant.corpus.loader import Corpus
-from pse_assistant.corpus.references import find_references
-from pse_assistant.search.retrieval import MAX_QUERY_CHARS, Hit, SearchResult
+from pse_assistant.corpus.references import References, find_references
+from pse_assistant.search.retrieval import MAX_QUERY_CHARS, Hit, SearchResult, content_words
+from pse_assistant.search.units import UnitMatrix
 
 # Below this cosine similarity a question with no clause reference is not about the corpus (measured
 # on the dev split: off-topic questions scored 0.13-0.32, on-topic ones 0.38 and up).
 ON_TOPIC_SIMILARITY = 0.35
+# A question whose nearest example questions are mostly off-topic ones needs more than this.
+OFF_TOPIC_VOTE, OFF_TOPIC_DOUBT = 0.5, 0.5
 PLANNABLE = {"sub-element", "element", "principle"}
-SCOPE_HELP = (
-    "I can help with ISO 11367:2025 public service excellence: what a clause means and how to meet it, "
-    "the evidence an assessor looks for, indicators, pitfalls, examples, definitions, crosswalks to "
-    "ISO 9001, CAF, UK CSE and ISO 23592, action plans and workshop material."
+CLAUSES = 3  # retrieved clauses whose units may compete for an answer
+CLOSE = 0.6  # ...when their retrieval score is at least this share of the best clause's
+RELATED = 0.5  # ...and "also relevant" from this share of the best score
+TERM_WEIGHT = 0.8  # a clause the glossary ties to a term the question uses
+SPECIFIC = {"sub-element", "principle"}
+GROUP_QUESTION = (
+    r"\b(the model|whole (?:organi[sz]ation|standard)|overall|across the (?:whole )?organi[sz]ation|"
+    r"get(?:ting)? started|where (?:do|should|can) (?:we|i) (?:start|begin)|all (?:the )?(?:principles|elements)|"
+    r"the (?:principles|elements)|scope|the terms|benefits|the standard as a whole|"
+    r"(?:implement|adopt|introduc|start)\w* (?:with )?(?:iso )?11367)\b"
 )
-
 PlanDrafter = Callable[[str], Composed | None]
 
 
 @dataclass
 class Context:
-    """What a conversation is about so far."""
+    """What a conversation is about so far, and what its last answer said."""
 
     focus: list[str]
     intent: Intent | None = None
+    previous: str = ""
+
+
+@dataclass
+class Parts:
+    """What the responder needs besides the corpus: search, the question vector, units, words."""
+
+    search: Callable[[str, int], SearchResult]
+    vector: Callable[[str], list[float]]
+    units: Callable[[], UnitMatrix]
+    vocabulary: Vocabulary
+    llm: LlmClient | None = None
+    plan: PlanDrafter | None = None
+
+
+@dataclass
+class Understood:
+    """A question after reading, reference finding, retrieval and classification."""
+
+    text: str
+    reading: Reading
+    refs: References
+    follow_up: bool
+    query: str
+    result: SearchResult
+    vector: np.ndarray
+    votes: dict[str, float]
+    intent: Intent | None = None
+    notices: list[str] = field(default_factory=list)
+    inherited: Intent | None = None  # the intent carried over from the conversation
 
 
 class Responder:
-    """Turns a question (and its conversation's context) into an `Answer`.
+    """Turns a question (and its conversation's context) into an `Answer`."""
 
-    Args:
-        corpus: the loaded corpus.
-        search: the retrieval function, `search(query, k)`.
-        llm: the optional language model.
-        plan: drafts a plan summary for a clause (None when plans are unavailable).
-    """
-
-    def __init__(
-        self,
-        corpus: Corpus,
-        search: Callable[[str, int], SearchResult],
-        llm: LlmClient | None = None,
-        plan: PlanDrafter | None = None,
-    ) -> None:
+    def __init__(self, corpus: Corpus, parts: Parts) -> None:
         self.corpus = corpus
-        self.search = search
-        self.llm = llm
-        self.plan = plan
+        self.parts = parts
         self._foreign = {name: dict(cw.targets) for name, cw in corpus.crosswalks.items()}
 
     def respond(self, question: str, context: Context | None = None) -> Answer:
@@ -81,14 +126,15 @@ class Responder:
 
     def stream(self, question: str, context: Context | None = None) -> Iterator[AnswerStreamEvent]:
         """Token events while the answer is written, then one answer event."""
-        grounded, hits = self._grounded(question, context or Context([]))
-        if self.llm is None or grounded.status != Status.ANSWERED or grounded.intent == Intent.PLAN:
+        grounded, passages = self._grounded(question, context or Context([]))
+        llm = self.parts.llm
+        if llm is None or grounded.status != Status.ANSWERED or grounded.intent == Intent.PLAN:
             yield from _tokens(grounded.answer)
             yield AnswerEvent(answer=grounded)
             return
         pieces: list[str] = []
         try:
-            for token in self.llm.stream(grounded.resolved_question or question, hits):
+            for token in llm.stream(_with_situation(grounded), passages):
                 pieces.append(token)
                 yield TokenEvent(text=token)
         except BackendUnavailable as error:
@@ -97,46 +143,7 @@ class Responder:
             yield from _tokens(grounded.answer)
             yield AnswerEvent(answer=grounded)
             return
-        yield AnswerEvent(answer=self._verified(grounded, "".join(pieces), hits))
-
-    def _verified(self, grounded: Answer, text: str, hits: list[Hit]) -> Answer:
-        allowed = {h.clause for h in hits if h.clause}
-        reply = check_citations(text, allowed)
-        notices = []
-        if reply.removed:
-            notices.append(
-                "Removed citations of clauses the model was not given: "
-                + ", ".join(f"[{c}]" for c in reply.removed)
-                + "."
-            )
-        if not reply.verified:
-            notices.append(
-                "The model's answer cites no passage it was given: check it against the sources."
-            )
-        citations = []
-        for clause in reply.cited:
-            hit = next(h for h in hits if h.clause == clause)
-            citations.append(
-                Citation(
-                    clause=clause,
-                    title=hit.title,
-                    section=hit.section,
-                    quote=lead(hit.text, 2),
-                    source=hit.source,
-                )
-            )
-        sources = "; ".join(f"[{c.clause}] {c.title}" for c in citations)
-        body = reply.text + (f"\n\n**Sources:** {sources}" if sources else "")
-        return grounded.model_copy(
-            update={
-                "id": uuid.uuid4().hex[:16],
-                "answer": body,
-                "citations": citations,
-                "mode": Mode.LLM,
-                "notices": notices,
-                "verified": reply.verified,
-            }
-        )
+        yield AnswerEvent(answer=_verified(grounded, "".join(pieces), passages))
 
     # -- the grounded answer ---------------------------------------------------------------------
     def _grounded(self, question: str, context: Context) -> tuple[Answer, list[Hit]]:
@@ -144,133 +151,260 @@ class Responder:
         if not text:
             return Answer(
                 question=question,
-                answer="Please type a question. " + SCOPE_HELP,
+                answer="Please type a question. " + SmallTalk.HELP,
                 status=Status.INVALID_INPUT,
             ), []
         if len(text) > MAX_QUERY_CHARS:
-            message = f"Your question is {len(text)} characters long; please keep it under {MAX_QUERY_CHARS}."
-            return Answer(question=question, answer=message, status=Status.INVALID_INPUT), []
+            return too_long(question, len(text), MAX_QUERY_CHARS), []
         refs = find_references(text, self.corpus.structure, self._foreign)
         if refs.missing and not refs.clauses:
-            return self._not_found(text, refs.missing), []
-        intent = detect_intent(text)
-        follow_up = (
-            not refs.clauses and not refs.foreign and bool(context.focus) and is_follow_up(text)
-        )
-        if follow_up:
-            intent = intent or context.intent or Intent.SUMMARY
-            query = f"{text} {' '.join(context.focus)}"
-        else:
-            if (
-                refs.clauses
-                and intent in {None, Intent.SUMMARY}
-                and context.intent
-                and is_follow_up(text)
-            ):
-                intent = context.intent
-            query = text
-        result = self.search(query, 8)
-        if (
-            not follow_up
-            and not refs
-            and not refs.foreign
-            and result.best_similarity < ON_TOPIC_SIMILARITY
-        ):
-            # One on-topic sentence is enough: text wrapped around a real question (an attempt to
-            # change the instructions, a greeting) must not hide it.
-            parts = [p for p in sentences(text) if len(p.split()) >= 3]
-            results = [self.search(part, 8) for part in parts] if len(parts) > 1 else []
-            best = max(results, key=lambda r: r.best_similarity, default=result)
-            if best.best_similarity < ON_TOPIC_SIMILARITY:
-                return self._out_of_scope(text, result), []
-            result = best
-        clauses = self._clauses(context.focus if follow_up else refs.clauses, result, intent)
-        resolved = text if not follow_up else f"{text} (about {', '.join(clauses[:2])})"
-        composed = self._compose(intent, text, clauses, result)
+            return not_found(self.corpus.structure, text, refs.missing), []
+        reading = read(text, self.parts.vocabulary)
+        if reading.small_talk is not None:
+            return SmallTalk.answer(question, reading.small_talk), []
+        understood = self._understand(text, reading, refs, context)
+        if understood is None:
+            result = self.parts.search(reading.query, 8)
+            return out_of_scope(text, result), []
+        composed = self._compose(understood, context)
         answer = Answer(
             question=question,
-            resolved_question=resolved,
-            answer=composed.text,
+            resolved_question=understood.query if understood.follow_up else reading.query,
+            answer=_preface(understood) + composed.text,
             citations=composed.citations,
-            intent=intent or Intent.HOW_TO,
+            intent=understood.intent or Intent.HOW_TO,
             clauses=composed.clauses,
-            hits=result.hits,
+            hits=understood.result.hits,
+            notices=understood.notices,
+            situations=[s.label for s in reading.situations],
         )
-        return answer, [h for h in result.hits if h.clause]
+        return answer, _passages(composed)
 
-    def _clauses(self, named: list[str], result: SearchResult, intent: Intent | None) -> list[str]:
-        clauses = list(named) or list(result.clauses[:3])
-        if intent == Intent.COMPARISON and len(clauses) < 2:
-            clauses += [c for c in result.clauses if c not in clauses][: 2 - len(clauses)]
-        if intent == Intent.CROSSWALK and not named:
-            clauses = result.clauses[:3]
+    def _understand(
+        self, text: str, reading: Reading, refs: References, context: Context
+    ) -> Understood | None:
+        """Retrieve and classify; None when the question is outside the corpus."""
+        follow_up = bool(
+            context.focus and not refs.clauses and not refs.foreign and is_follow_up(reading.query)
+        )
+        query = f"{reading.query} {' '.join(context.focus)}" if follow_up else reading.query
+        result = self.parts.search(topic(query), 8)
+        vector = np.asarray(self.parts.vector(query), dtype=np.float32)
+        matrix = self.parts.units()
+        labels = [matrix.units[r].label for r in matrix.questions]
+        votes = neighbour_votes(vector, matrix.vectors[matrix.questions], labels)
+        named = bool(refs or refs.foreign or follow_up or reading.language)
+        if not named and self._off_topic(reading, result, votes):
+            return None
+        intent = detect_intent(reading.query, votes)
+        inherited = None
+        how = _asks_how(reading.query)
+        if follow_up and intent in {None, Intent.HOW_TO, Intent.SUMMARY} and not how:
+            inherited = context.intent
+        if refs.clauses and intent in {None, Intent.SUMMARY, Intent.HOW_TO} and is_follow_up(text):
+            inherited = context.intent
+        understood = Understood(
+            text, reading, refs, follow_up, query, result, vector, votes, inherited or intent
+        )
+        understood.inherited = inherited
+        if reading.language is not None:
+            understood.notices.append(
+                f"The question looks {reading.language.name}; the guidance is in English."
+            )
+        return understood
+
+    def _off_topic(self, reading: Reading, result: SearchResult, votes: dict[str, float]) -> bool:
+        """Unrelated to the corpus: weak retrieval, or neighbours that are off-topic questions."""
+        if (
+            votes.get("out-of-scope", 0.0) >= OFF_TOPIC_VOTE
+            and result.best_similarity < OFF_TOPIC_DOUBT
+        ):
+            return True
+        if result.best_similarity >= ON_TOPIC_SIMILARITY:
+            return False
+        # One on-topic sentence is enough: text wrapped around a real question (an attempt to
+        # change the instructions, a greeting) must not hide it.
+        parts = [p for p in sentences(reading.query) if len(p.split()) >= 3]
+        results = [self.parts.search(part, 8) for part in parts] if len(parts) > 1 else []
+        return max((r.best_similarity for r in results), default=0.0) < ON_TOPIC_SIMILARITY
+
+    def _clauses(self, u: Understood, context: Context) -> list[str]:
+        """The clauses to answer from: named ones, the conversation's, or the best retrieved.
+
+        Without a named clause the answer comes from the best principle or sub-element and any other
+        that retrieval scores close to it (group notes only when the question is about the groups).
+        """
+        named = context.focus if u.follow_up else u.refs.clauses
+        ranked = list(u.result.clauses)
+        if u.intent == Intent.CROSSWALK and not u.refs.clauses:
+            return ranked[:3] or ["1"]
+        if named:
+            clauses = list(named)
+        else:
+            kinds = {c.id: c.kind.value for c in self.corpus.structure}
+            scores = u.result.clause_scores
+            group = ranked[:1] if ranked and kinds.get(ranked[0]) not in SPECIFIC else []
+            pool = group if group and _about_groups(u.reading.query) else []
+            pool += [c for c in ranked if kinds.get(c) in SPECIFIC] or ranked
+            top = max((scores.get(c, 0.0) for c in pool[:1]), default=0.0) or 1.0
+            clauses = [c for c in pool[:CLAUSES] if scores.get(c, 0.0) >= CLOSE * top] or pool[:1]
+        if u.intent == Intent.COMPARISON and len(clauses) < 2:
+            clauses += [c for c in ranked if c not in clauses][: 2 - len(clauses)]
         return clauses or ["1"]
 
-    def _compose(
-        self, intent: Intent | None, text: str, clauses: list[str], result: SearchResult
-    ) -> Composed:
-        composer = Composer(self.corpus)
+    def _related(self, u: Understood, clauses: list[str]) -> list[str]:
+        """Principles and sub-elements retrieval ranked close to the best, beside the chosen ones."""
+        kinds = {c.id: c.kind.value for c in self.corpus.structure}
+        scores = u.result.clause_scores
+        top = max(scores.values(), default=0.0) or 1.0
+        return [
+            c
+            for c in u.result.clauses[: CLAUSES + 1]
+            if c not in clauses and kinds.get(c) in SPECIFIC and scores.get(c, 0.0) >= RELATED * top
+        ]
+
+    def _compose(self, u: Understood, context: Context) -> Composed:
+        clauses = self._clauses(u, context)
+        selector = Selector(
+            self.parts.units(),
+            u.vector,
+            _weights(clauses, u.result, named=bool(u.refs.clauses or u.follow_up)),
+            u.reading.situations,
+            avoid=said(context.previous) if u.follow_up else (),
+        ).asked(u.reading.query)
+        out = Composition(self.corpus, selector)
+        intent = u.intent
         if (
             intent in {Intent.DEFINITION, Intent.SUMMARY, None}
-            and (term := find_term(self.corpus, text))
-            and (
-                intent == Intent.DEFINITION
-                or not find_references(text, self.corpus.structure).clauses
-            )
+            and (term := find_term(self.corpus, u.reading.query))
+            and (intent == Intent.DEFINITION or not u.refs.clauses)
         ):
-            name, definition, term_clauses = term
-            ranked = [c for c in result.clauses if c in term_clauses]
+            name, text, term_clauses = term
+            ranked = [c for c in u.result.clauses if c in term_clauses]
             ordered = ranked + [c for c in term_clauses if c not in ranked]
-            return composer.definition(name, definition, ordered, text, result.hits)
-        if intent == Intent.PLAN and self.plan is not None:
+            return definition(out, name, text, ordered, ordered[0] if ordered else clauses[0])
+        if (
+            intent == Intent.PLAN
+            and self.parts.plan is not None
+            and not _about_groups(u.reading.query)
+        ):
+            kinds = {c.id: c.kind.value for c in self.corpus.structure}
             target = next(
-                (c for c in clauses if self.corpus.structure.get(c).kind.value in PLANNABLE), None
+                (c for c in [*clauses, *u.result.clauses] if kinds.get(c) in PLANNABLE), None
             )
-            target = target or next(
-                (c for c in result.clauses if self.corpus.structure.get(c).kind.value in PLANNABLE),
-                None,
-            )
-            if target and (planned := self.plan(target)) is not None:
+            if target and (planned := self.parts.plan(target)) is not None:
                 return planned
-        return composer.compose(intent or Intent.HOW_TO, text, clauses, result.hits)
+        if intent == Intent.CROSSWALK:
+            return crosswalk(out, u.reading.query, clauses)
+        if intent == Intent.COMPARISON:
+            return comparison(out, clauses)
+        if intent == Intent.WORKSHOP:
+            return workshop(out, clauses)
+        carried = bool(context.intent) and is_follow_up(u.reading.query)
+        lookup = u.refs.clauses and _bare_lookup(u.reading.query) and not carried
+        if intent in {Intent.CLAUSE_LOOKUP, Intent.SUMMARY} or lookup:
+            return summary(out, clauses)
+        ask = Ask(
+            intent or Intent.HOW_TO,
+            u.reading.query,
+            clauses,
+            u.result.hits,
+            u.reading.situations,
+            u.follow_up,
+            related=self._related(u, clauses),
+        )
+        return Composer(self.corpus, selector).compose(ask)
 
-    def _not_found(self, text: str, missing: list[str]) -> Answer:
-        structure = self.corpus.structure
-        lines = []
-        for clause_id in missing:
-            if clause_id.startswith("Annex"):
-                last = structure.get("bibliography")
-                lines.append(
-                    f"There is no {clause_id} in ISO 11367:2025: it has no annexes, and its last entry is "
-                    f"the {last.title} (page {last.page})."
-                )
-                continue
-            nearest = structure.nearest(clause_id)
-            names = "; ".join(f"{n} {structure.get(n).title}" for n in nearest)
-            lines.append(
-                f"There is no clause {clause_id} in ISO 11367:2025. The nearest clauses are: {names}."
-            )
-        lines.append("Ask about one of them, or run `pse clauses` to see the whole structure.")
-        return Answer(
-            question=text,
-            answer="\n\n".join(lines),
-            status=Status.CLAUSE_NOT_FOUND,
-            intent=Intent.CLAUSE_LOOKUP,
-        )
 
-    def _out_of_scope(self, text: str, result: SearchResult) -> Answer:
-        message = (
-            "That is outside what I can answer: I only know the project's guidance on ISO 11367:2025 and "
-            f'the frameworks it maps to. {SCOPE_HELP} For example: "How do we meet 7.2.3 at the counter?" '
-            'or "Which indicators fit accessibility?"'
+def _about_groups(text: str) -> bool:
+    return re.search(GROUP_QUESTION, text, re.IGNORECASE) is not None
+
+
+def _bare_lookup(text: str) -> bool:
+    """A question that only names a clause ("5.1.3", "what does 7.2.3 say?")."""
+    return len(content_words(text)) <= 2
+
+
+def _asks_how(text: str) -> bool:
+    return text.lower().lstrip().startswith(("how ", "and how ", "what should", "and what should"))
+
+
+def _weights(clauses: list[str], result: SearchResult, named: bool) -> dict[str, float]:
+    """Each chosen clause's weight: by naming order for named ones; else its retrieval score."""
+    if named:
+        return {c: 1.0 - 0.2 * i for i, c in enumerate(clauses)}
+    scores = result.clause_scores
+    top = max((scores.get(c, 0.0) for c in clauses), default=0.0) or 1.0
+    return {c: scores.get(c, 0.0) / top for c in clauses}
+
+
+def _preface(u: Understood) -> str:
+    """The language notice or the "I read this as" line, before the answer."""
+    lines = []
+    if u.reading.language is not None:
+        lines.append(f"> {u.reading.language.notice}")
+    if u.reading.read_as:
+        lines.append(f"_{u.reading.read_as}_")
+    return "\n\n".join(lines) + ("\n\n" if lines else "")
+
+
+def _passages(composed: Composed) -> list[Hit]:
+    """The selected passages, as the language model is given them (not whole notes)."""
+    return [
+        Hit(
+            clause=c.clause,
+            title=c.title,
+            section=c.section,
+            score=0.0,
+            text=c.quote,
+            source=c.source,
         )
-        return Answer(
-            question=text,
-            answer=message,
-            status=Status.OUT_OF_SCOPE,
-            intent=Intent.OUT_OF_SCOPE,
-            hits=result.hits[:0],
+        for c in composed.citations
+    ]
+
+
+def _with_situation(answer: Answer) -> str:
+    """The question as the model reads it, with the situation the asker described."""
+    question = answer.resolved_question or answer.question
+    if answer.situations:
+        question += f"\n(The asker's situation: {'; '.join(answer.situations)}.)"
+    return question
+
+
+def _verified(grounded: Answer, text: str, hits: list[Hit]) -> Answer:
+    """The model's answer with its citations checked against the passages it was given."""
+    reply = check_citations(text, {h.clause for h in hits if h.clause})
+    notices = list(grounded.notices)
+    if reply.removed:
+        removed = ", ".join(f"[{c}]" for c in reply.removed)
+        notices.append(f"Removed citations of clauses the model was not given: {removed}.")
+    if not reply.verified:
+        notices.append(
+            "The model's answer cites no passage it was given: check it against the sources."
         )
+    first = {h.clause: h for h in reversed(hits)}
+    citations = [
+        Citation(
+            clause=c,
+            title=first[c].title,
+            section=first[c].section,
+            quote=first[c].text,
+            source=first[c].source,
+        )
+        for c in reply.cited
+    ]
+    sources = "; ".join(f"[{c.clause}] {c.title}" for c in citations)
+    body = reply.text + (f"\n\n**Sources:** {sources}" if sources else "")
+    return grounded.model_copy(
+        update={
+            "id": uuid.uuid4().hex[:16],
+            "answer": body,
+            "citations": citations,
+            "mode": Mode.LLM,
+            "notices": notices,
+            "verified": reply.verified,
+        }
+    )
 
 
 def final_answer(events: Iterable[AnswerStreamEvent]) -> Answer:

@@ -129,3 +129,31 @@ def compare(
         out.print(f"[bold red]Error:[/] cannot read the runs: {error}", highlight=False)
         raise typer.Exit(2) from error
     out.print(render_comparison(comparison), highlight=False, soft_wrap=True)
+
+
+@eval_app.command("calibrate")
+def calibrate(
+    labels: Annotated[
+        Path | None,
+        typer.Option("--labels", help="Hand-labelled JSONL (default: the shipped sample)."),
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Save the threshold for semantic coverage.")
+    ] = False,
+) -> None:
+    """Choose the semantic key-point threshold on hand-labelled answers; report the agreement."""
+    import json
+
+    from pse_assistant.evals.semantic import calibrate as run
+    from pse_assistant.evals.semantic import calibration_path, load_labels
+
+    result = run(load_labels(labels), current_assistant().embedder.embed_documents)
+    out.print(
+        f"threshold {result.threshold:.3f}: agrees with {result.agreement:.0%} of {result.labels} "
+        f"labels (the literal check agrees with {result.literal_agreement:.0%})",
+        highlight=False,
+    )
+    if write:
+        path = calibration_path()
+        path.write_text(json.dumps(result.model_dump(), indent=2) + "\n", encoding="utf-8")
+        out.print(f"wrote {path}", highlight=False)

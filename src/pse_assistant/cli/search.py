@@ -36,7 +36,8 @@ def index(
     if report.changed:
         out.print(
             f"[green]Index ready[/]: {report.total} chunks ({report.embedded} embedded, "
-            f"{report.copied} unchanged, {report.removed} removed) in {report.seconds:.1f} s."
+            f"{report.copied} unchanged, {report.removed} removed) and {report.units} answer units "
+            f"({report.units_embedded} embedded) in {report.seconds:.1f} s."
         )
     else:
         out.print(

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ GUIDANCE_DIR = Path("guidance")
 CROSSWALK_DIR = Path("crosswalks")
 GLOSSARY_FILE = Path("glossary.yaml")
 FRAMEWORKS = ("iso9001", "caf2020", "cse", "iso23592")
+_WORDS = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
 
 
 class CrosswalkLink(BaseModel):
@@ -78,6 +80,19 @@ class Corpus(BaseModel):
     def note(self, clause_id: str) -> Note | None:
         """The guidance note of a clause, if it has one (2 and the bibliography have none)."""
         return self.notes.get(clause_id)
+
+    def words(self) -> list[str]:
+        """Every word the corpus uses, as often as it uses it (the spelling checker's dictionary)."""
+        texts = [n.body for n in self.notes.values()]
+        texts += [f"{t.term} {t.definition} {' '.join(t.aliases)}" for t in self.glossary]
+        texts += [c.title for c in self.structure]
+        texts += [
+            link.rationale
+            for cw in self.crosswalks.values()
+            for links in cw.links.values()
+            for link in links
+        ]
+        return [w for text in texts for w in _WORDS.findall(text.lower())]
 
     def documents(self) -> list[Document]:
         """One `Document` per note section, clause, crosswalk link and glossary term."""

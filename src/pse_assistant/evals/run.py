@@ -27,6 +27,7 @@ from .scoring import (
     retrieval_metrics,
     score,
 )
+from .semantic import KeyPointMatcher, calibration_path
 
 if TYPE_CHECKING:
     from pse_assistant.assistant import Assistant
@@ -79,8 +80,9 @@ def run_eval(
     assistant.ensure_index()
     assistant.search("warm up", k=1)  # load the model now, not inside the first item's latency
     results = []
+    matcher = _matcher(assistant)
     for done, item in enumerate(items, start=1):
-        result = _run_item(assistant, item, plans)
+        result = _run_item(assistant, item, plans, matcher)
         if judge is not None and result.status == "answered":
             result.judge = judge.score(result.question, result.answer, result.contexts)
         results.append(score(result, item))
@@ -102,13 +104,17 @@ def run_eval(
     return EvalRun(summary=summary, items=results)
 
 
-def _run_item(assistant: Assistant, item: EvalItem, plans: bool) -> ItemResult:
+def _run_item(
+    assistant: Assistant, item: EvalItem, plans: bool, matcher: KeyPointMatcher | None = None
+) -> ItemResult:
     conversation: str | None = None
     answer: Answer | None = None
+    previous = ""
     elapsed = 0.0
     try:
         for message in item.messages:
             began = time.perf_counter()
+            previous = answer.answer if answer is not None else ""
             answer = assistant.ask(message, conversation)
             elapsed = (time.perf_counter() - began) * 1000
             conversation = answer.conversation_id
@@ -130,8 +136,12 @@ def _run_item(assistant: Assistant, item: EvalItem, plans: bool) -> ItemResult:
         cited=list(dict.fromkeys(c.clause for c in answer.citations)),
         retrieved=list(dict.fromkeys(h.clause for h in answer.hits if h.clause)),
         contexts=[h.text for h in answer.hits if h.clause],
+        previous_answer=previous,
     )
     result.metrics["latency_ms"] = round(elapsed, 1)
+    if matcher is not None and item.must_include and answer.status == "answered":
+        covered = matcher.covered(item.must_include, answer.answer)
+        result.semantic_points = [p for p, ok in zip(item.must_include, covered, strict=True) if ok]
     if item.answerable and item.gold_clauses:
         result.ranking = assistant.search(result.question, k=10).clauses
         result.metrics |= retrieval_metrics(result.ranking, item.gold_clauses)
@@ -143,6 +153,13 @@ def _run_item(assistant: Assistant, item: EvalItem, plans: bool) -> ItemResult:
             "plan_traceability": float(result.plan["traceable"]),
         }
     return result
+
+
+def _matcher(assistant: Assistant) -> KeyPointMatcher | None:
+    """The semantic key-point check, when a calibration is shipped (None otherwise)."""
+    if not calibration_path().is_file():
+        return None
+    return KeyPointMatcher(assistant.embedder.embed_documents)
 
 
 def check_plan(assistant: Assistant, candidates: Sequence[str]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from pse_assistant.core.text import statement_list, statements
 from pse_assistant.evals.metrics import hit_at, ndcg_at, percentile, recall_at, reciprocal_rank
 
 from .dataset import EvalItem
@@ -16,7 +17,14 @@ from .dataset import EvalItem
 # Item metrics are 0/1 flags or scores in [0, 1] (None when they do not apply), except these two.
 RAW_METRICS = ("words", "latency_ms")
 RETRIEVAL_METRICS = ("hit@1", "hit@3", "hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")
-GROUP_METRICS = ("pass_rate", "status_accuracy", "recall@5", "citation_correctness", "coverage")
+GROUP_METRICS = (
+    "pass_rate",
+    "status_accuracy",
+    "recall@5",
+    "citation_correctness",
+    "coverage",
+    "semantic_coverage",
+)
 MIN_COVERAGE = 0.5
 ABSTAIN = {"out_of_scope", "clause_not_found", "invalid_input"}
 
@@ -39,6 +47,8 @@ class ItemResult(BaseModel):
     ranking: list[str] = Field(default_factory=list)
     contexts: list[str] = Field(default_factory=list)
     missing_points: list[str] = Field(default_factory=list)
+    semantic_points: list[str] | None = None  # points said in other words (None: not checked)
+    previous_answer: str = ""  # the answer before the scored one, in a multi-turn item
     forbidden_found: list[str] = Field(default_factory=list)
     plan: dict[str, Any] | None = None
     judge: dict[str, Any] | None = None
@@ -55,6 +65,8 @@ def expected_status(item: EvalItem) -> str:
         return "clause_not_found"
     if item.type == "prompt-injection" and not item.answerable:
         return "out_of_scope"
+    if item.type == "greeting":
+        return "small_talk"
     return "answered"
 
 
@@ -98,6 +110,19 @@ def score(result: ItemResult, item: EvalItem) -> ItemResult:
     result.missing_points = [p for p in item.must_include if p not in present]
     coverage = len(present) / len(item.must_include) if item.must_include else None
     m["coverage"] = coverage if item.answerable else None
+    semantic = None
+    if result.semantic_points is not None and item.must_include:
+        said_points = set(present) | set(result.semantic_points)
+        semantic = len([p for p in item.must_include if p in said_points]) / len(item.must_include)
+        result.missing_points = [p for p in item.must_include if p not in said_points]
+    m["semantic_coverage"] = semantic if item.answerable else None
+    m["repeat_rate"] = float(repeats(result.answer)) if result.answer else None
+    m["repeats_previous"] = (
+        float(bool(said(result.answer) & said(result.previous_answer)))
+        if result.previous_answer
+        else None
+    )
+    judged = semantic if semantic is not None else coverage
     result.forbidden_found = found(item.must_not_include, result.answer)
     m["forbidden_rate"] = float(bool(result.forbidden_found))
     m["words"] = float(len(re.findall(r"\w+", result.answer)))
@@ -108,7 +133,7 @@ def score(result: ItemResult, item: EvalItem) -> ItemResult:
         reasons.append("forbidden content: " + ", ".join(result.forbidden_found))
     if scored and not m["citation_correctness"]:
         reasons.append(f"cites {', '.join(result.cited) or 'nothing'}, gold {', '.join(gold)}")
-    if item.answerable and coverage is not None and coverage < MIN_COVERAGE:
+    if item.answerable and judged is not None and judged < MIN_COVERAGE:
         reasons.append("missing key points: " + ", ".join(result.missing_points))
     if m.get("citation_validity") == 0.0:
         stray = sorted(set(result.cited) - set(result.retrieved))
@@ -118,6 +143,17 @@ def score(result: ItemResult, item: EvalItem) -> ItemResult:
     result.passed = not [r for r in reasons if not r.startswith("cites clauses it did not")]
     m["pass_rate"] = float(result.passed)
     return result
+
+
+def said(text: str) -> set[str]:
+    """The sentences an answer states (see `core.text.statements`)."""
+    return statements(text)
+
+
+def repeats(text: str) -> bool:
+    """Whether the answer says one sentence twice."""
+    found = statement_list(text)
+    return len(found) != len(set(found))
 
 
 def mean(values: Iterable[float | None]) -> float | None:
@@ -134,8 +170,8 @@ def aggregate(results: Sequence[ItemResult]) -> dict[str, float | None]:
     out["latency_p50_ms"] = round(percentile(latencies, 50), 1)
     out["latency_p95_ms"] = round(percentile(latencies, 95), 1)
     abstained = [r for r in results if r.status in ABSTAIN]
-    unanswerable = [r for r in results if not r.answerable]
-    right = [r for r in abstained if not r.answerable]
+    unanswerable = [r for r in results if r.expected_status in ABSTAIN]
+    right = [r for r in abstained if r.expected_status in ABSTAIN]
     out["abstention_precision"] = round(len(right) / len(abstained), 4) if abstained else None
     out["abstention_recall"] = round(len(right) / len(unanswerable), 4) if unanswerable else None
     out["items"] = float(len(results))

@@ -53,7 +53,15 @@ METRICS: dict[str, tuple[str, str]] = {
     "coverage": ("Key points covered", "Share of the expected key points found word for word."),
     "semantic_coverage": (
         "Key points covered (in meaning)",
-        "Share of the expected key points an answer sentence expresses, by embedding similarity.",
+        "Share of the expected key points said literally or in other words (calibrated check).",
+    ),
+    "repeat_rate": (
+        "Answers that repeat a sentence",
+        "Share of answers that say one sentence twice.",
+    ),
+    "repeats_previous": (
+        "Follow-ups that repeat",
+        "Share of follow-up answers that repeat a sentence of the answer before.",
     ),
     "abstention_precision": (
         "Refusals that were right",

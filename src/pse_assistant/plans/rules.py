@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from pse_assistant.plans.situations import constraint_situations
+
 OrgType = Literal[
     "municipality", "regional-authority", "national-agency", "ministry", "utility", "health",
     "education", "police-justice", "other",
@@ -74,15 +76,10 @@ STEP_ROLES: tuple[StepRole, ...] = (
     StepRole(r"innovat|pilot|sandbox|portfolio|stop well|scale", "Innovation lead", False),
     StepRole(r"journey|blueprint|prototype|design", "Service design lead", False),
 )  # fmt: skip
-CONSTRAINTS: tuple[ConstraintRule, ...] = (
-    ConstraintRule(r"budget|fund|money|cost|financ|austerit|\bcuts?\b", "Little or no budget for new spending", "Start with the actions that need time rather than money, and cost each later action before committing to it."),
-    ConstraintRule(r"hiring|recruit|freeze|vacanc|headcount|shortage|understaff|capacity|workload", "Too few people to carry the actions", "Give each action a named owner with protected hours, and avoid running two actions on the same team at once."),
-    ConstraintRule(r"union|works council|representative|collective agreement|social partner", "Changes to roles or working time need consultation with staff representatives", "Involve staff representatives from the first month and build their consultation time into the schedule."),
-    ConstraintRule(r"election|politic|minister|elected|government change", "The political calendar may pause or redirect the work", "Schedule visible, uncontroversial actions before any pre-election period and brief elected members early."),
-    ConstraintRule(r"legacy|(?-i:\bIT\b)|system|software|vendor|supplier", "Technology or supplier limits slow what can change", "Change process and content first, and raise system changes with the supplier at the next contract review."),
-    ConstraintRule(r"\blaw|legal|statut|regulat|gdpr|data protection", "Legal limits on what may change", "Ask legal services to confirm the room for manoeuvre before actions that change rules, forms or data use."),
-    ConstraintRule(r"deadline|peak|season|busy", "Competing deadlines or seasonal peaks", "Avoid starting actions in peak months and agree the schedule with operational managers."),
-)  # fmt: skip
+# Kinds of constraint, in the order they are matched: one vocabulary with the answers' situations.
+CONSTRAINTS: tuple[ConstraintRule, ...] = tuple(
+    ConstraintRule(s.constraint, s.risk, s.mitigation) for s in constraint_situations()
+)
 FREQUENCIES = (
     ("weekly", r"\bweek(ly)?\b"),
     ("monthly", r"\bmonth(ly)?\b"),

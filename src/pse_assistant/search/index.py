@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
@@ -68,6 +69,8 @@ class BuildReport:
     generation: str = ""
     changed: bool = False
     skipped: list[str] = field(default_factory=list)
+    units: int = 0  # answer units stored beside the chunks (see search.units)
+    units_embedded: int = 0
 
 
 def _clean(metadata: dict[str, Any]) -> dict[str, str | int | float | bool]:
@@ -91,6 +94,8 @@ class ChunkIndex:
         model_name: recorded with each generation; a different model forces re-embedding.
         lock_path: a file used to let one writer at a time work on an embedded store.
         prefix: collection name prefix, so several indexes can share one Chroma server.
+        kind: what the collections hold (`chunks` for search, `units` for the sentences and list
+            items answers are composed from), so two indexes can live side by side.
     """
 
     def __init__(
@@ -100,13 +105,15 @@ class ChunkIndex:
         model_name: str,
         lock_path: Path | None = None,
         prefix: str = "pse",
+        kind: str = "chunks",
     ) -> None:
         self.client = client
         self.embedder = embedder
         self.model_name = model_name
         self.lock_path = lock_path
-        self.prefix = f"{prefix}_chunks_g"
+        self.prefix = f"{prefix}_{kind}_g"
         self._cache: tuple[str, list[Document]] | None = None
+        self._vectors: tuple[str, np.ndarray] | None = None
 
     # -- reading -------------------------------------------------------------------------------
     def _generations(self) -> list[Any]:
@@ -144,6 +151,17 @@ class ChunkIndex:
         docs.sort(key=lambda d: d.id or "")
         self._cache = (collection.name, docs)
         return docs
+
+    def vectors(self, collection: Any) -> np.ndarray:
+        """The stored embeddings of a generation, one row per chunk in `chunks()` order."""
+        if self._vectors and self._vectors[0] == collection.name:
+            return self._vectors[1]
+        docs = self.chunks(collection)
+        got = collection.get(include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        matrix = np.array([by_id[str(d.id)] for d in docs], dtype=np.float32).reshape(len(docs), -1)
+        self._vectors = (collection.name, matrix)
+        return matrix
 
     def query(self, vector: Sequence[float], n: int, collection: Any) -> list[tuple[str, float]]:
         """Nearest chunk ids with cosine similarity."""

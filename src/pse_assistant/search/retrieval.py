@@ -83,6 +83,9 @@ class SearchResult(BaseModel):
     missing: list[MissingClause] = Field(default_factory=list)
     related: dict[str, list[str]] = Field(default_factory=dict)
     best_similarity: float = 0.0
+    clause_scores: dict[str, float] = Field(
+        default_factory=dict, description="Each ranked clause's fused score (higher is better)."
+    )
 
     def as_json(self) -> dict[str, Any]:
         """The documented JSON shape of `pse search --json`."""
@@ -128,7 +131,7 @@ _LOOKUP_WORDS = frozenset(
 )
 
 
-def _content_words(query: str) -> list[str]:
+def content_words(query: str) -> list[str]:
     """Words of a query other than clause numbers and the words of a plain lookup."""
     words = re.findall(r"[a-z][a-z'-]*", query.lower())
     return [w for w in words if w not in _LOOKUP_WORDS]
@@ -283,7 +286,7 @@ class HybridSearcher:
         "In brief" on; a question about a named clause ("evidence for 7.2.3") keeps relevance order.
         """
         top = max(scores.values(), default=1.0) or 1.0
-        lookup = len(_content_words(query)) <= 2
+        lookup = len(content_words(query)) <= 2
         for rank, clause_id in enumerate(refs.clauses):
             own = [
                 pos
@@ -354,6 +357,9 @@ class HybridSearcher:
         return SearchResult(
             query=query,
             clauses=clause_ids[:10],
+            clause_scores={
+                key: round(score, 6) for score, key in ranked[:10] if not key.startswith("doc:")
+            },
             hits=hits,
             referenced=refs.clauses,
             missing=[

@@ -1,0 +1,147 @@
+"""Choosing what an answer says: the units of the chosen clauses that answer the question asked.
+
+Each candidate unit (a step, an evidence item, an indicator, a pitfall, a sentence of a note) is
+scored by how close it is to the question (a dot product with its stored vector), by how well its
+section fits what was asked, by how high its clause ranked in retrieval, and by whether it speaks to
+the situation the question describes. Units are then picked by maximal marginal relevance, so an
+answer covers different points instead of three wordings of one; a unit the previous answer already
+quoted, or one that would repeat a sentence, is never picked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pse_assistant.answer.intents import Intent
+from pse_assistant.core.text import content_stems, statements
+from pse_assistant.plans.situations import Situation
+from pse_assistant.search.units import Unit, UnitKind, UnitMatrix
+
+K = UnitKind
+# How well each kind of unit answers each intent (0 = never used for it).
+SECTION_FIT: dict[Intent, dict[UnitKind, float]] = {
+    Intent.HOW_TO: {K.STEP: 1.0, K.PITFALL: 0.45, K.BRIEF: 0.35, K.WHY: 0.2, K.PROSE: 0.45},
+    Intent.EVIDENCE: {K.EVIDENCE: 1.0, K.INDICATOR: 0.35, K.STEP: 0.25, K.PROSE: 0.2},
+    Intent.INDICATORS: {K.INDICATOR: 1.0, K.PITFALL: 0.35, K.STEP: 0.3, K.EVIDENCE: 0.3, K.PROSE: 0.2},
+    Intent.PITFALLS: {K.PITFALL: 1.0, K.STEP: 0.4, K.PROSE: 0.2},
+    Intent.EXAMPLE: {K.EXAMPLE: 1.0, K.STEP: 0.3},
+    Intent.MATURITY: {K.MATURITY: 1.0},
+    Intent.SUMMARY: {K.BRIEF: 1.0, K.WHY: 0.7, K.PROSE: 0.7, K.STEP: 0.45},
+    Intent.DEFINITION: {K.GLOSSARY: 1.0, K.BRIEF: 0.5, K.PROSE: 0.4, K.STEP: 0.3},
+    Intent.COMPARISON: {K.BRIEF: 1.0, K.WHY: 0.5, K.PROSE: 0.6, K.STEP: 0.4},
+}  # fmt: skip
+RELEVANCE_WEIGHT = 1.5  # closeness to the question (cosine similarity, about 0.1 to 0.6)
+SECTION_WEIGHT = 0.35  # how well the unit's section fits what was asked (0 to 1)
+CLAUSE_WEIGHT = 0.6  # the clause's retrieval score against the best clause's, squared (0 to 1)
+LEXICAL_WEIGHT = 0.3  # the share of the question's content words the unit uses (0 to 1)
+SITUATION_WEIGHT = 0.06  # a unit that speaks to the recognised situation
+RELEVANCE_FLOOR = 0.25  # units this far below their clause's closest unit are not candidates
+MMR_LAMBDA = 0.72  # relevance against novelty when picking the next unit
+
+
+def said(text: str) -> set[str]:
+    """What a text states, sentence by sentence (see `core.text.statements`)."""
+    return statements(text)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate unit with its relevance to the question and its total score."""
+
+    row: int
+    unit: Unit
+    relevance: float
+    score: float
+
+
+class Selector:
+    """Scores and picks units for one question.
+
+    Args:
+        matrix: every unit with its stored vector.
+        vector: the question's vector (unit length), from the same model.
+        clause_weights: each chosen clause with its weight in [0, 1] (the first is 1).
+        situations: the situations the question describes.
+        avoid: normalised sentences that must not be said again (the previous answer's).
+    """
+
+    def __init__(
+        self,
+        matrix: UnitMatrix,
+        vector: np.ndarray,
+        clause_weights: dict[str, float],
+        situations: Sequence[Situation] = (),
+        avoid: Iterable[str] = (),
+    ) -> None:
+        self.matrix = matrix
+        self.vector = vector
+        self.clause_weights = clause_weights
+        self.fits = [f for s in situations for f in s.fits]
+        self.used: set[str] = set(avoid)
+        self.words: set[str] = set()
+
+    def asked(self, question: str) -> Selector:
+        """Remember the question's content words, for the lexical part of the score."""
+        self.words = content_stems(question)
+        return self
+
+    def candidates(self, fit: dict[UnitKind, float], clauses: Sequence[str]) -> list[Scored]:
+        """The units of `clauses` whose kind serves the answer, best first."""
+        rows = [
+            r
+            for c in clauses
+            for r in self.matrix.by_clause.get(c, [])
+            if fit.get(self.matrix.units[r].kind, 0.0) > 0
+        ]
+        if not rows:
+            return []
+        relevance = self.matrix.vectors[rows] @ self.vector
+        best: dict[str, float] = {}
+        for row, rel in zip(rows, relevance, strict=True):
+            clause = self.matrix.units[row].clause
+            best[clause] = max(best.get(clause, -1.0), float(rel))
+        scored = []
+        for row, rel in zip(rows, relevance, strict=True):
+            unit = self.matrix.units[row]
+            score = RELEVANCE_WEIGHT * float(rel) + SECTION_WEIGHT * fit[unit.kind]
+            if self.words:
+                shared = len(self.words & self.matrix.stems(row)) / len(self.words)
+                score += LEXICAL_WEIGHT * shared
+            score += CLAUSE_WEIGHT * self.clause_weights.get(unit.clause, 0.0) ** 2
+            if self.fits and any(f in unit.quote.lower() for f in self.fits):
+                score += SITUATION_WEIGHT
+            scored.append(Scored(row, unit, float(rel), score))
+        scored.sort(key=lambda s: -s.score)
+        return [s for s in scored if s.relevance >= best[s.unit.clause] - RELEVANCE_FLOOR]
+
+    def fresh(self, text: str) -> bool:
+        """Whether none of the text's sentences was said already."""
+        return not (said(text) & self.used)
+
+    def take(self, text: str) -> None:
+        """Remember the text's sentences as said."""
+        self.used |= said(text)
+
+    def pick(self, candidates: list[Scored], limit: int) -> list[Scored]:
+        """Up to `limit` units by maximal marginal relevance, skipping anything already said."""
+        chosen: list[Scored] = []
+        pool = [c for c in candidates if self.fresh(c.unit.quote)]
+        while pool and len(chosen) < limit:
+            if chosen:
+                picked = self.matrix.vectors[[c.row for c in chosen]]
+                overlap = (self.matrix.vectors[[c.row for c in pool]] @ picked.T).max(axis=1)
+                values = [
+                    MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * float(o)
+                    for c, o in zip(pool, overlap, strict=True)
+                ]
+                best = pool[int(np.argmax(values))]
+            else:
+                best = pool[0]
+            pool.remove(best)
+            if self.fresh(best.unit.quote):
+                chosen.append(best)
+                self.take(best.unit.quote)
+        return chosen

@@ -1,0 +1,203 @@
+"""Answers with a shape of their own: definitions, crosswalks, comparisons, workshop material, plans.
+
+Like every grounded answer, these quote the corpus (a glossary entry, a crosswalk rationale, a note's
+summary, a quiz question, a plan's own steps) with the clause cited, and never say a sentence twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pse_assistant.answer.composer import Composed, Composition
+from pse_assistant.core.text import lead, trim_sentences
+from pse_assistant.corpus.loader import Corpus
+from pse_assistant.plans.models import ActionPlan
+
+SUMMARY_STEP_WORDS = 22  # a step's first sentence is quoted in a summary when it is this short
+SUMMARY_RESERVE = 30  # words kept free for the related clauses and the sources line
+FRAMEWORK_WORDS = {
+    "iso9001": re.compile(r"9001", re.I),
+    "caf2020": re.compile(r"\bCAF\b", re.I),
+    "cse": re.compile(r"\bCSE\b|Customer Service Excellence", re.I),
+    "iso23592": re.compile(r"23592", re.I),
+}
+
+
+def opening(out: Composition, clause_id: str, framing: str | None = None) -> None:
+    """A clause's own summary (its "In brief"), or its place in the structure when it has no note."""
+    note = out.corpus.note(clause_id)
+    clause = out.corpus.structure.get(clause_id)
+    brief = note.section("In brief") if note else None
+    if brief is None:
+        cite = out.cite(clause_id, "structure", clause.label)
+        out.say(f"{framing or ''}{clause.label} (page {clause.page}) {cite}.")
+        return
+    text = lead(brief.text, 2)
+    if not out.fresh(text):
+        text = lead(brief.text, 1) if out.fresh(lead(brief.text, 1)) else ""
+    prefix = framing if framing is not None else f"**{clause.label}.** "
+    if text:
+        out.say(f"{prefix}{text} {out.cite(clause_id, 'In brief', text)}")
+
+
+def summary(out: Composition, clauses: list[str]) -> Composed:
+    """A clause as a whole: what it is about, why it matters, its steps in brief, what it groups."""
+    main = clauses[0]
+    clause = out.corpus.structure.get(main)
+    opening(out, main)
+    note = out.corpus.note(main)
+    if note is None:
+        return out.finish(clauses)
+    why = note.section("Why it matters in public services")
+    if why is not None and out.fresh(text := lead(why.text, 2)):
+        out.say(f"{text} {out.cite(main, why.title, text)}")
+    lines = []
+    for step in note.steps():
+        first = trim_sentences(step.text, max_words=SUMMARY_STEP_WORDS)
+        if len(first.split()) > SUMMARY_STEP_WORDS:
+            first = ""  # a long first sentence: the title alone says what the step is
+        cite = out.cite(main, "How to meet it", f"{step.title}. {first}".strip())
+        line = f"{step.number}. **{step.title}.** {first} {cite}".replace("  ", " ")
+        if not out.fits(line + " " * SUMMARY_RESERVE) or (first and not out.fresh(first)):
+            break
+        lines.append(line)
+    if lines:
+        out.say("In practice:\n\n" + "\n".join(lines))
+    elif children := out.corpus.structure.children(main):
+        names = "; ".join(c.label for c in children)
+        out.say(f"{clause.label} groups {names} {out.cite(main, 'structure', names)}.")
+    related = [out.corpus.structure.get(r.clause).label for r in note.related_links()[:3]]
+    if related:
+        out.say(f"Related: {'; '.join(related)}.")
+    return out.finish(clauses)
+
+
+def definition(out: Composition, term: str, text: str, clauses: list[str], main: str) -> Composed:
+    """A glossary definition, then where the term matters and what it means in practice."""
+    out.say(f"**{term}**: {text} {out.cite(main, 'Glossary', text)}")
+    if clauses:
+        names = ", ".join(out.corpus.structure.get(c).label for c in clauses[:3])
+        out.say(f"Where it matters: {names}.")
+    opening(out, main, framing="In practice: ")
+    return out.finish(clauses or [main])
+
+
+def crosswalk(out: Composition, question: str, clauses: list[str]) -> Composed:
+    """How the clauses line up with the frameworks the question names (all four when none)."""
+    wanted = [fw for fw, p in FRAMEWORK_WORDS.items() if p.search(question)] or list(
+        out.corpus.crosswalks
+    )
+    lines: list[str] = []
+    for clause_id in clauses[:3]:
+        label = out.corpus.structure.get(clause_id).label
+        for framework in wanted:
+            cw = out.corpus.crosswalks[framework]
+            for link in cw.for_clause(clause_id)[:3]:
+                target = cw.targets.get(link.target, "")
+                cite = out.cite(clause_id, framework, link.rationale)
+                line = f"- {label} ↔ {cw.name.split(' —')[0]} {link.target} {target}: {link.rationale} {cite}"
+                if out.fits(line) and out.fresh(link.rationale):
+                    lines.append(line)
+    out.say("How the clauses line up (the project's mapping, to check against each framework):")
+    if lines:
+        out.say("\n".join(lines))
+    else:
+        opening(out, clauses[0])
+    return out.finish(clauses)
+
+
+def comparison(out: Composition, clauses: list[str]) -> Composed:
+    """Two clauses side by side: what each is about, how they connect, where each starts."""
+    pair = clauses[:2]
+    for clause_id in pair:
+        opening(out, clause_id)
+    note = out.corpus.note(pair[0])
+    if len(pair) == 2 and note is not None:
+        link = next((r for r in note.related_links() if r.clause == pair[1]), None)
+        if link is not None and link.why and out.fresh(link.why):
+            out.say(f"How they connect: {link.why} {out.cite(pair[0], 'Related', link.why)}")
+        other = out.corpus.note(pair[1])
+        if other is not None and other.steps() and note.steps():
+            a, b = note.steps()[0], other.steps()[0]
+            out.say(
+                f"Where each starts in practice: {a.title.lower()} "
+                f"{out.cite(pair[0], 'How to meet it', a.title)}, against {b.title.lower()} "
+                f"{out.cite(pair[1], 'How to meet it', b.title)}."
+            )
+    return out.finish(clauses)
+
+
+def workshop(out: Composition, clauses: list[str]) -> Composed:
+    """An exercise and quiz questions from the first clause that has them."""
+    main = next((c for c in clauses if (n := out.corpus.note(c)) and n.quiz()), clauses[0])
+    opening(out, main)
+    note = out.corpus.note(main)
+    if note is None or not note.quiz():
+        return out.finish(clauses)
+    exercise = note.exercise()
+    if exercise:
+        text = lead(exercise, 3)
+        out.say(f"Exercise: {text} {out.cite(main, 'Workshop prompts', text)}")
+    lines = ["Quiz:"]
+    for number, q in enumerate(note.quiz()[:3], start=1):
+        options = "; ".join(f"{k}) {v}" for k, v in q.options.items())
+        cite = out.cite(main, "Workshop prompts", q.question)
+        line = (
+            f"{number}. {q.question} {options}. Answer: {q.answer}. {lead(q.explanation, 1)} {cite}"
+        )
+        if not out.fits(line) and len(lines) > 1:
+            break
+        lines.append(line)
+    out.say("\n".join(lines))
+    return out.finish([main, *[c for c in clauses if c != main]])
+
+
+def compose_plan(corpus: Corpus, plan: ActionPlan, command: str) -> Composed:
+    """A chat-sized view of a drafted plan: its summary, objectives and first actions, each cited."""
+    out = Composition(corpus)
+    main = plan.clauses[0]
+    note = corpus.note(main)
+    brief = note.section("In brief") if note else None
+    summary = lead(brief.text, 2) if brief else plan.title
+    out.say(f"**{plan.title}.** {plan.summary} {out.cite(main, 'In brief', summary)}")
+    out.say("Objectives:\n\n" + "\n".join(f"- {o.text}" for o in plan.objectives[:3]))
+    lines = []
+    for action in plan.actions[:10]:
+        source = corpus.note(action.source_clause)
+        step = (
+            next((s for s in source.steps() if s.number == action.source_step), None)
+            if source
+            else None
+        )
+        quote = f"{step.title}. {lead(step.text, 1)}" if step else action.title
+        months = f"M{action.start_month}" + (
+            f"–M{action.end_month}" if action.end_month != action.start_month else ""
+        )
+        cite = out.cite(action.source_clause, "How to meet it", quote)
+        line = f"- {months} **{action.title}** ({action.owner_role}) {cite}"
+        if out.fits(line):
+            lines.append(line)
+    out.say("First actions:\n\n" + "\n".join(lines))
+    names = ", ".join(i.name for i in plan.indicators[:6])
+    if names:
+        out.say(f"Indicators: {names}.")
+    out.say(
+        f"The full plan has {len(plan.actions)} actions, {len(plan.indicators)} indicators and "
+        f"{len(plan.risks)} risks. Tailor and download it (DOCX, XLSX, Markdown) in the Plan tab, or run "
+        f"`{command}`."
+    )
+    return out.finish(plan.clauses)
+
+
+def find_term(corpus: Corpus, question: str) -> tuple[str, str, list[str]] | None:
+    """The glossary term (or alias) a question names: (term, definition, clauses), longest first."""
+    lowered = f" {question.lower()} "
+    best: tuple[int, tuple[str, str, list[str]]] | None = None
+    for term in corpus.glossary:
+        for name in [term.term, *term.aliases]:
+            name_l = name.lower()
+            if re.search(rf"(?<![a-z]){re.escape(name_l)}s?(?![a-z])", lowered) and (
+                best is None or len(name_l) > best[0]
+            ):
+                best = (len(name_l), (term.term, term.definition, term.clauses))
+    return best[1] if best else None

@@ -1,0 +1,217 @@
+"""Reading a question the way a person meant it: its language, its spelling, small talk, its situation.
+
+Everything here is offline and deterministic. Spelling is corrected against the corpus's own words
+(SymSpell), with the embedding model's vocabulary as the list of ordinary English words that need no
+correction; the language is detected with `langdetect` (seeded) only when most words are not English;
+a question in another EU language gets a notice in that language and is searched with the English
+terms a small shipped table gives for its key words.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pse_assistant.plans.situations import Situation, recognise
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+COMMON_WORDS = 15_000  # the model vocabulary's most frequent whole words count as ordinary English
+GREETING = re.compile(
+    r"^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening|day)|dear \w+)\b",
+    re.IGNORECASE,
+)
+THANKS = re.compile(
+    r"^(?:(?:ok(?:ay)?|great|perfect|brilliant|lovely|super|nice)[,!.]?\s+)?"
+    r"(?:thanks?\b|thank you|thx|cheers|many thanks|much appreciated|that(?:'s| is| was) (?:helpful|great|useful))",
+    re.IGNORECASE,
+)
+ABOUT = re.compile(
+    r"^(?:who are you|what are you|what can you do|what do you do|how can you help|what is this"
+    r"(?: tool| app| assistant)?(?: for)?|are you (?:a )?(?:bot|chatbot|human|ai)|help|what do you know)\b",
+    re.IGNORECASE,
+)
+SMALL_TALK_WORDS = 8  # a message longer than this is a question, whatever it starts with
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the assistant recognises: its notice, and its key words in English."""
+
+    code: str
+    name: str
+    notice: str
+    terms: dict[str, str]
+
+    def english_terms(self, text: str) -> list[str]:
+        """English equivalents of the key words the text uses, in table order, without repeats."""
+        lowered = text.lower()
+        words = _WORD.findall(lowered)
+        found: list[str] = []
+        for term, english in self.terms.items():
+            hit = term in lowered if " " in term else any(w.startswith(term) for w in words)
+            if hit and english not in found:
+                found.append(english)
+        return found
+
+
+@cache
+def languages() -> dict[str, Language]:
+    """The shipped language table (answer/data/languages.yaml)."""
+    path = resources.files("pse_assistant.answer") / "data" / "languages.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        code: Language(
+            code,
+            entry["name"],
+            entry["notice"],
+            {str(k).lower(): str(v) for k, v in entry["terms"].items()},
+        )
+        for code, entry in data.items()
+    }
+
+
+class Vocabulary:
+    """The words a question may use: the corpus's own (with counts) and ordinary English.
+
+    Args:
+        corpus_words: every word of the corpus, repeated as often as it occurs.
+        model_vocab: the embedding model's `vocab.txt`, whose first whole words are common English.
+    """
+
+    def __init__(self, corpus_words: Iterable[str], model_vocab: Path | None = None) -> None:
+        self.counts = Counter(w.lower() for w in corpus_words if len(w) > 1)
+        self.common: set[str] = set()
+        if model_vocab is not None and model_vocab.is_file():
+            lines = model_vocab.read_text(encoding="utf-8").splitlines()[:COMMON_WORDS]
+            self.common = {w for w in lines if w.isalpha() and w.isascii()}
+        self._speller: Any = None
+        self._lock = threading.Lock()
+
+    def known(self, word: str) -> bool:
+        """Whether a word needs no correction."""
+        lowered = word.lower()
+        return lowered in self.counts or lowered in self.common
+
+    def english_share(self, text: str) -> float:
+        """The share of a text's words that are English (corpus or common words)."""
+        words = _WORD.findall(text.lower())
+        return sum(self.known(w) for w in words) / len(words) if words else 1.0
+
+    def _symspell(self) -> Any:
+        with self._lock:
+            if self._speller is None:
+                from symspellpy import SymSpell
+
+                speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+                for word in self.common:
+                    speller.create_dictionary_entry(word, 1)
+                for word, count in self.counts.items():
+                    if word.isalpha():
+                        speller.create_dictionary_entry(word, count + 10)
+                self._speller = speller
+            return self._speller
+
+    def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The text with misspelt words corrected, and each (wrong, right) pair.
+
+        Only lower-case words of four letters or more that are neither corpus words nor common
+        English are touched, within one edit (two for words of six letters or more), preferring the
+        corpus's own words: "complients" becomes "complaints", a name such as "Riverside" stays.
+        """
+        from symspellpy import Verbosity
+
+        fixes: list[tuple[str, str]] = []
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if len(word) < 4 or not word.islower() or self.known(word):
+                return word
+            distance = 1 if len(word) < 6 else 2
+            found = self._symspell().lookup(word, Verbosity.ALL, max_edit_distance=distance)
+            if not found:
+                return word
+            # A frequent corpus word two edits away beats a rare word one edit away ("complients"
+            # is "complaints", not "compliments"): each edit costs a factor of four in count.
+            best = max(found, key=lambda s: (s.count / 4**s.distance, -s.distance))
+            fixes.append((word, best.term))
+            return str(best.term)
+
+        corrected = _TOKEN.sub(fix, text)
+        return corrected, fixes
+
+
+@dataclass
+class Reading:
+    """What a question says once read: the text to search, and everything noticed on the way."""
+
+    text: str
+    query: str
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    language: Language | None = None
+    small_talk: str | None = None  # "greeting", "thanks" or "about"
+    situations: list[Situation] = field(default_factory=list)
+
+    @property
+    def read_as(self) -> str:
+        """The "I read this as: …" line when spelling was corrected."""
+        return f"I read this as: “{self.query}”" if self.corrections else ""
+
+
+def small_talk(text: str) -> str | None:
+    """ "greeting", "thanks" or "about" for a short message that is only that; None otherwise."""
+    words = text.split()
+    if not words or len(words) > SMALL_TALK_WORDS:
+        return None
+    bare = text.strip().rstrip("!.?").strip()
+    for kind, pattern in (("thanks", THANKS), ("about", ABOUT), ("greeting", GREETING)):
+        match = pattern.match(bare)
+        rest = bare[match.end() :].strip(" ,!.?-").split() if match else []
+        if match and len(rest) <= (0 if kind == "about" else 3):
+            return kind
+    return None
+
+
+def detect_language(text: str, vocabulary: Vocabulary) -> Language | None:
+    """A supported non-English language, when most words are not English and langdetect agrees."""
+    words = _WORD.findall(text)
+    if len(words) < 3 or vocabulary.english_share(text) >= 0.6:
+        return None
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+    DetectorFactory.seed = 0
+    try:
+        guesses = detect_langs(text)
+    except LangDetectException:
+        return None
+    best = guesses[0] if guesses else None
+    if best is None or best.prob < 0.7:
+        return None
+    return languages().get(best.lang)
+
+
+def read(text: str, vocabulary: Vocabulary) -> Reading:
+    """Read a question: small talk, its language or its spelling, and the situation it describes."""
+    talk = small_talk(text)
+    if talk is not None:
+        return Reading(text=text, query=text, small_talk=talk)
+    language = detect_language(text, vocabulary)
+    if language is not None:
+        terms = language.english_terms(text)
+        return Reading(
+            text=text,
+            query=" ".join([*terms, text]) if terms else text,
+            language=language,
+            situations=recognise(" ".join(terms)),
+        )
+    corrected, fixes = vocabulary.correct(text)
+    return Reading(text=text, query=corrected, corrections=fixes, situations=recognise(corrected))
