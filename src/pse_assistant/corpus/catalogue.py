@@ -47,7 +47,7 @@ class CatalogueIndicator(BaseModel):
     target: str = Field(min_length=1)
     target_source: str = Field(pattern=SLUG)
     clauses: list[str] = Field(min_length=1)
-    line: int = 0
+    line: int = Field(default=0, exclude=True)
 
     @property
     def suggested(self) -> bool:
@@ -88,7 +88,7 @@ class Reference(BaseModel):
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     as_of: date | None = None
     note: str | None = None
-    line: int = 0
+    line: int = Field(default=0, exclude=True)
 
     @property
     def published(self) -> bool:
