@@ -75,9 +75,9 @@ class Template(BaseModel):
     example: list[str] = Field(min_length=1)
     sections: list[TemplateSection] = Field(default_factory=list)
     fill: Literal["indicators", "evidence"] | None = None
-    path: Path = Path()
-    line: int = 0
-    key_lines: dict[str, int] = Field(default_factory=dict, repr=False)
+    path: Path = Field(default=Path(), exclude=True)
+    line: int = Field(default=0, exclude=True)
+    key_lines: dict[str, int] = Field(default_factory=dict, repr=False, exclude=True)
 
 
 class CaseMeta(BaseModel):
