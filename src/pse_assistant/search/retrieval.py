@@ -34,6 +34,7 @@ MAX_QUERY_CHARS = 2000
 QUERY_CACHE = 512  # query embeddings kept
 # Notes on one principle or sub-element, as opposed to group notes (scope, terms, elements, model).
 _SPECIFIC_KINDS = frozenset({"principle", "sub-element"})
+CASE_DOC = "case"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ class RetrievalConfig:
     clause_aware: bool = True
     mode: Mode = "hybrid"
     group_weight: float = 1.0
+    # Illustrative worked cases add passages to the sub-elements they walk through. At full weight
+    # they took a top-5 slot in 29 of 80 dev questions; at 0.8 in 10, still first when a question
+    # asks how an organization like the case's went about it. Dev recall@5 / MRR@10: 0.827 / 0.786
+    # at 0.8, 0.833 / 0.784 at full weight, 0.833 / 0.787 with case passages weighted to zero.
+    case_weight: float = 0.8
 
 
 class Hit(BaseModel):
@@ -272,6 +278,10 @@ class HybridSearcher:
             for pos in fused:
                 if docs[pos].metadata.get("kind") not in _SPECIFIC_KINDS:
                     fused[pos] *= cfg.group_weight
+        if cfg.case_weight != 1.0:
+            for pos in fused:
+                if docs[pos].metadata.get("doc_type") == CASE_DOC:
+                    fused[pos] *= cfg.case_weight
         return dict(fused), best
 
     def _boost(
