@@ -14,6 +14,7 @@ from pse_assistant.core.store import SqliteStore
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import MaturityLevel, Note
 from pse_assistant.corpus.structure import normalize_clause_ref
+from pse_assistant.corpus.toolkit import RubricLevel
 from pse_assistant.plans.drafting import draft_plan
 from pse_assistant.plans.models import ActionPlan, PlanProfile
 
@@ -26,6 +27,8 @@ MAX_ASSESSOR = 80
 MAX_EVIDENCE = 2000
 MAX_REASON = 1000
 _THIRD_PERSON = {"your": "its", "yourself": "itself", "you": "it"}
+IN_BETWEEN = "Between two levels"
+NOT_THE_PYRAMID = "Maturity levels are not pyramid levels"
 
 _SCHEMA = """
 create table if not exists assessments (
@@ -46,8 +49,20 @@ create table if not exists consensus (
 """
 
 
+class ItemIndicator(BaseModel):
+    """An indicator worth looking at when scoring an element, as the catalogue defines it."""
+
+    name: str
+    catalogue_id: str | None = None
+    definition: str
+    target: str
+    target_source: str | None = None
+
+
 class AssessmentItem(BaseModel):
-    """One element to score: its questions, the note's five levels, and what evidence to ask for."""
+    """One element to score: its questions, the note's five levels, what evidence to ask for, the
+    indicators that show progress, and the rubric's shared anchors and rule for in-between cases,
+    which keep scores comparable across elements."""
 
     clause: str
     title: str
@@ -57,6 +72,9 @@ class AssessmentItem(BaseModel):
     questions: list[str]
     levels: list[MaturityLevel]
     evidence_prompts: list[str]
+    indicators: list[ItemIndicator] = Field(default_factory=list)
+    anchors: list[RubricLevel] = Field(default_factory=list)
+    in_between: str = ""
 
 
 class Assessment(BaseModel):
@@ -106,6 +124,7 @@ class ElementView(BaseModel):
     agreed: int | None = None
     reason: str | None = None
     levels: list[MaturityLevel] = Field(default_factory=list)
+    indicators: list[ItemIndicator] = Field(default_factory=list)
 
     @property
     def value(self) -> float | None:
@@ -130,6 +149,9 @@ class AssessmentResult(BaseModel):
     improvements: list[ElementView]
     group_means: dict[str, float]
     group_titles: dict[str, str]
+    anchors: list[RubricLevel] = Field(default_factory=list)
+    in_between: str = ""
+    warning: str = ""
 
     @property
     def groups(self) -> list[str]:
@@ -149,16 +171,22 @@ class AssessmentResult(BaseModel):
         return header, rows
 
     def findings(self) -> dict[str, str]:
-        """Strengths, areas for improvement and the widest disagreements, as one line each."""
+        """Strengths, areas for improvement and the widest disagreements, as one line each; then
+        how to read the scores: the rubric's rule for in-between cases and its warning."""
         disagree = ", ".join(
             f"{e.clause} (spread {e.spread})" for e in self.disagreements[:3] if e.spread
         )
-        return {
+        found = {
             "Strengths": ", ".join(f"{e.clause} {e.title}" for e in self.strengths) or "none yet",
             "Areas for improvement": ", ".join(f"{e.clause} {e.title}" for e in self.improvements)
             or "none yet",
             "Most disagreement": disagree or "none yet",
         }
+        if self.in_between:
+            found[IN_BETWEEN] = self.in_between
+        if self.warning:
+            found[NOT_THE_PYRAMID] = self.warning
+        return found
 
 
 def _sort_key(clause_id: str) -> tuple[int, ...]:
@@ -202,6 +230,7 @@ def assessment_items(corpus: Corpus, include_principles: bool = False) -> list[A
         InvalidInput: an element whose note is missing or has no five maturity levels.
     """
     ids = [*SUB_ELEMENTS, *(PRINCIPLES if include_principles else ())]
+    rubric = corpus.rubric
     items = []
     for clause_id in sorted(ids, key=_sort_key):
         clause = corpus.structure.get(clause_id)
@@ -220,9 +249,32 @@ def assessment_items(corpus: Corpus, include_principles: bool = False) -> list[A
                 questions=_questions(note),
                 levels=note.maturity(),
                 evidence_prompts=[b.text for b in note.bullets(EVIDENCE_SECTION)],
+                indicators=_indicators(note),
+                anchors=list(rubric.levels) if rubric else [],
+                in_between=rubric.in_between if rubric else "",
             )
         )
     return items
+
+
+def _indicators(note: Note) -> list[ItemIndicator]:
+    """The note's indicators, defined and targeted as the catalogue has them (else as written)."""
+    found = []
+    for indicator in note.indicators():
+        entry = indicator.entry
+        source = (
+            None if entry is None else "our suggestion" if entry.suggested else entry.target_source
+        )
+        found.append(
+            ItemIndicator(
+                name=indicator.name,
+                catalogue_id=entry.id if entry else None,
+                definition=entry.definition if entry else indicator.definition or "",
+                target=entry.target if entry else indicator.good_target or "",
+                target_source=source,
+            )
+        )
+    return found
 
 
 def _now() -> str:
@@ -411,6 +463,7 @@ def build_result(
                 agreed=consensus.score if consensus else None,
                 reason=consensus.reason if consensus else None,
                 levels=item.levels,
+                indicators=item.indicators,
             )
         )
     scored = [e for e in elements if e.value is not None]
@@ -432,6 +485,9 @@ def build_result(
         improvements=improvements,
         group_means={g: round(statistics.fmean(v), 2) for g, v in groups.items()},
         group_titles={i.group: i.group_title for i in items.values()},
+        anchors=list(corpus.rubric.levels) if corpus.rubric else [],
+        in_between=corpus.rubric.in_between if corpus.rubric else "",
+        warning=corpus.rubric.warning if corpus.rubric else "",
     )
 
 
