@@ -23,6 +23,11 @@ def test_the_clause_view_carries_the_notes_references(assistant: Assistant) -> N
     assert "ISO/NP TS 26263" in unpublished and "in development" in unpublished
     assert "as of 2026-11-30" in unpublished
     assert assistant.clause("2").references == []
+    assert [t.id for t in assistant.clause("7.4.1").templates][:2] == [
+        "complaint-log",
+        "service-blueprint",
+    ]
+    assert "- Complaint log (template `complaint-log`)" in assistant.clause("7.4.1").markdown()
 
 
 def test_pse_clause_lists_the_references(assistant: Assistant, cli_for: CliFor) -> None:
@@ -32,6 +37,7 @@ def test_pse_clause_lists_the_references(assistant: Assistant, cli_for: CliFor) 
     assert "References" in out and "ISO 37001:2016" in out and "Directive (EU) 2019/1937" in out
     assert "http://data.europa.eu/" in out  # folded over lines in the table, never cut
     assert "Guidance last reviewed 2026-11-30." in out
+    assert "Templates: Gifts and hospitality register (gifts-register)" in out
     as_json = cli_for(assistant).invoke(cli.app, ["clause", "7.2.3", "--json"])
     assert '"identifier": "ISO 37001:2016"' in as_json.output
 

@@ -107,6 +107,11 @@ def _render_clause(view: ClauseView) -> None:
         for link in view.links:
             table.add_row(link.framework_name, f"{link.target} {link.target_title}", link.rationale)
         out.print(table)
+    if view.templates:
+        listed = ", ".join(f"{t.title} ({t.id})" for t in view.templates)
+        out.print(
+            f"Templates: {listed}. Write one with: pse template ID --out FILE", highlight=False
+        )
     _render_references(view)
     out.print(
         "[dim]Guidance written by the pse-assistant project (CC BY 4.0); it does not reproduce "

@@ -27,6 +27,13 @@ class FrameworkLink(BaseModel):
     rationale: str
 
 
+class TemplateLink(BaseModel):
+    """A template tied to the clause: its id (to download it) and its title."""
+
+    id: str
+    title: str
+
+
 class ClauseView(BaseModel):
     """Everything known about one clause: its place in the tree, its note, its links."""
 
@@ -40,6 +47,7 @@ class ClauseView(BaseModel):
     links: list[FrameworkLink]
     references: list[Reference] = Field(default_factory=list)
     last_reviewed: date | None = None
+    templates: list[TemplateLink] = Field(default_factory=list)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -71,6 +79,9 @@ class ClauseView(BaseModel):
                 "#### Crosswalks (the project's mapping)\n\n| Framework | Clause | Why |\n"
                 "|---|---|---|\n" + rows
             )
+        if self.templates:
+            listed = "\n".join(f"- {t.title} (template `{t.id}`)" for t in self.templates)
+            parts.append(f"#### Templates for this clause\n\n{listed}")
         if self.references:
             parts.append(
                 "#### References\n\n" + "\n".join(f"- {reference_line(r)}" for r in self.references)
@@ -118,4 +129,5 @@ def clause_view(corpus: Corpus, ref: str) -> ClauseView:
         links=links,
         references=corpus.references_of(note) if note else [],
         last_reviewed=note.meta.last_reviewed if note else None,
+        templates=[TemplateLink(id=t.id, title=t.title) for t in corpus.templates_for(clause.id)],
     )
