@@ -479,7 +479,7 @@ def test_actions_link_the_template_their_step_needs(corpus: Corpus, tmp_path: Pa
     linked = {a.title: a.template for a in plan.actions if a.template}
     assert linked["Run complaints as a staged process"] == "complaint-log"
     assert linked["Blueprint the journey and mark every handoff"] == "service-blueprint"
-    assert linked["Build a balanced set of eight to twelve measures"] == "indicator-sheet"
+    assert linked["Write a definition sheet for every measure"] == "indicator-sheet"
     assert "Ask about effort and outcome, not recommendation" not in linked  # "not X" is not X
     complaint = next(t for t in plan.templates if t.id == "complaint-log")
     assert complaint.command == "pse template complaint-log --out complaint-log.xlsx"

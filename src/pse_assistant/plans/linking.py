@@ -2,8 +2,9 @@
 
 A step gets a template when its title names the template's subject (a word of the template's title
 that is not generic, such as "complaint", "charter" or "RACI") and it shares at least two words with
-the template's title, summary and columns; or, without that, when it shares at least three words and
-names the subject in its text. A step that says "not X" is not about X. A template serves one step
+the template's title, summary and columns; or when it names the subject in its text and shares at
+least three; or when it shares six, however it names the subject. A step that says "not X" is not
+about X. A template serves one step
 per clause at most: the one that matches it best.
 """
 
@@ -32,6 +33,7 @@ _STOP = frozenset(
 _NEGATED = re.compile(r"\b(?:not|no|rather than)\s+[a-z'-]+", re.IGNORECASE)
 TITLE_OVERLAP = 2
 TEXT_OVERLAP = 3
+CLOSE_OVERLAP = 6  # a step that shares this many words is about the template, however it names it
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +68,7 @@ def _score(template: Template, step: Step) -> int:
         return 100 + shared
     if subject & text and shared >= TEXT_OVERLAP:
         return shared
-    return 0
+    return shared if shared >= CLOSE_OVERLAP else 0
 
 
 def link_templates(
