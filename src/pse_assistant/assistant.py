@@ -65,6 +65,10 @@ class CorpusSummary(BaseModel):
     words: int
     crosswalk_links: int
     glossary_terms: int
+    indicators: int = 0
+    references: int = 0
+    templates: int = 0
+    cases: int = 0
 
 
 class Assistant:
@@ -192,6 +196,10 @@ class Assistant:
                 len(v) for cw in corpus.crosswalks.values() for v in cw.links.values()
             ),
             glossary_terms=len(corpus.glossary),
+            indicators=len(corpus.indicators),
+            references=len(corpus.references),
+            templates=len(corpus.templates),
+            cases=len(corpus.cases),
         )
 
     def clauses(self) -> list[Clause]:

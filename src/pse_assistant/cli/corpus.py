@@ -38,7 +38,9 @@ def corpus_validate(
     s = assistant.corpus_summary()
     out.print(
         f"[green]Corpus OK[/]: {s.clauses} clauses, {s.notes} guidance notes "
-        f"({s.words:,} words), {s.crosswalk_links} crosswalk links, {s.glossary_terms} glossary terms."
+        f"({s.words:,} words), {s.crosswalk_links} crosswalk links, {s.glossary_terms} glossary terms, "
+        f"{s.indicators} indicators, {s.references} references, {s.templates} templates, "
+        f"{s.cases} worked cases."
     )
 
 
