@@ -155,12 +155,14 @@ def test_worked_cases_are_found_and_weighted_below_guidance(
     from pse_assistant.search.retrieval import RetrievalConfig
 
     query = "building inspector brother-in-law contractor declarations reciprocal arrangement"
-    full = fake_indexed_assistant.search(query, k=5, config=RetrievalConfig(case_weight=1.0))
+    full = fake_indexed_assistant.search(query, k=12, config=RetrievalConfig(case_weight=1.0))
     case = next(h for h in full.hits if h.doc_type == "case")
     assert case.clause == "7.2.3" and case.source == "corpus/cases/small-municipality.md"
     assert case.section == "Illustrative case: small-municipality"
-    default = fake_indexed_assistant.search(query, k=10)
+    default = fake_indexed_assistant.search(query, k=12)
     weighted = next(h for h in default.hits if h.chunk_id == case.chunk_id)
     assert weighted.score == pytest.approx(case.score * RetrievalConfig().case_weight, rel=1e-3)
-    none = fake_indexed_assistant.search(query, k=10, config=RetrievalConfig(case_weight=0.0))
-    assert all(h.doc_type != "case" or h.score == 0 for h in none.hits)
+    none = fake_indexed_assistant.search(query, k=12, config=RetrievalConfig(case_weight=0.0))
+    assert all(h.doc_type != "case" for h in none.hits)
+    # A case passage illustrates its clause; it does not move the clause up the ranking.
+    assert none.clauses == default.clauses == full.clauses
