@@ -194,11 +194,11 @@ def test_feedback_is_stored_for_evaluators(client: TestClient, real_assistant: A
     assert rows and rows[0]["rating"] == "down" and rows[0]["comment"] == "too long"
 
 
-def test_health_docs_and_ui(client: TestClient) -> None:
+def test_health_docs_and_ui(client: TestClient, real_assistant: Assistant) -> None:
     assert client.get("/api/health").json() | {"version": "x"} == {
         "status": "ok",
         "index_ready": True,
-        "chunks": 915,
+        "chunks": len(real_assistant.corpus_chunks()),  # the corpus grows; its chunks are all there
         "llm": False,
         "version": "x",
     }

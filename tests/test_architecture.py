@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = {"pse_assistant": ROOT / "src" / "pse_assistant", "pse_ui": ROOT / "ui" / "pse_ui"}
-CORE = ("core", "corpus", "search", "answer", "plans", "training", "evals")
+CORE = ("core", "corpus", "search", "answer", "plans", "templates", "training", "evals")
 EDGES = ("api", "cli", "pse_ui", "server")
 # What each core package may import, besides itself (anything lower may also be imported lazily).
 ALLOWED = {
@@ -26,6 +26,7 @@ ALLOWED = {
     "corpus": {"core"},
     "search": {"core", "corpus"},
     "plans": {"core", "corpus"},
+    "templates": {"core", "corpus"},
     "answer": {"core", "corpus", "search", "plans"},
     "training": {"core", "corpus", "plans"},
     "evals": {"core", "corpus", "search", "answer", "plans", "training"},

@@ -191,7 +191,7 @@ def test_charts_are_written_as_png_and_svg(result: AssessmentResult, tmp_path: P
 
 def test_xlsx_holds_scores_evidence_and_summary(result: AssessmentResult, tmp_path: Path) -> None:
     book = load_workbook(to_xlsx(result, tmp_path / "assessment.xlsx"))
-    assert book.sheetnames == ["Scores", "Evidence", "Summary"]
+    assert book.sheetnames == ["Scores", "Evidence", "Summary", "Indicators", "Rubric"]
     rows = list(book["Scores"].iter_rows(values_only=True))
     header = rows[0]
     assert header[3:6] == ("Ana", "Ben", "Cleo") and "Spread" in header
@@ -202,6 +202,13 @@ def test_xlsx_holds_scores_evidence_and_summary(result: AssessmentResult, tmp_pa
     assert len(list(book["Evidence"].iter_rows())) == 1 + 36
     summary = [r[0] for r in book["Summary"].iter_rows(min_row=2, values_only=True)]
     assert summary.count("Strength") == 3 and summary.count("Area for improvement") == 3
+    rubric = list(book["Rubric"].iter_rows(min_row=2, values_only=True))
+    assert [r[:2] for r in rubric[:5]] == [(a.level, a.name) for a in result.anchors]
+    assert rubric[5][0] == "Between two levels" and rubric[5][2] == result.in_between
+    assert rubric[6][0] == "Maturity levels are not pyramid levels"
+    assert "four levels of the service excellence pyramid" in rubric[6][2]
+    indicators = list(book["Indicators"].iter_rows(min_row=2, values_only=True))
+    assert len(indicators) == sum(len(e.indicators) for e in result.elements) >= 36
 
 
 def test_docx_report_has_findings_and_charts(result: AssessmentResult, tmp_path: Path) -> None:
@@ -215,6 +222,30 @@ def test_docx_report_has_findings_and_charts(result: AssessmentResult, tmp_path:
     level = result.elements[5].level()
     assert level is not None and level.description in text
     assert doc.tables[0].rows[1].cells[0].text.startswith("7.2.3")
+    assert f"Shared anchor, {result.anchors[level.level - 1].name}:" in text
+    assert "How the levels are read" in text and result.in_between in text
+    assert text.count("Maturity levels are not pyramid levels. ") == 2  # summary and rubric
+    assert "Indicators to watch: " in text
+    anchors = doc.tables[-1]
+    assert [r.cells[0].text for r in anchors.rows[1:]] == [
+        f"{a.level} {a.name}" for a in result.anchors
+    ]
+
+
+def test_items_and_results_carry_the_rubric_and_catalogue_indicators(
+    corpus: Corpus, result: AssessmentResult
+) -> None:
+    assert corpus.rubric is not None
+    for item in assessment_items(corpus):
+        assert item.anchors == corpus.rubric.levels and item.in_between == corpus.rubric.in_between
+        note = corpus.notes[item.clause]
+        entries = [i.entry for i in note.indicators()]
+        assert [(i.catalogue_id, i.definition, i.target) for i in item.indicators] == [
+            (e.id, e.definition, e.target) for e in entries if e is not None
+        ]
+    findings = result.findings()
+    assert findings["Between two levels"] == corpus.rubric.in_between
+    assert findings["Maturity levels are not pyramid levels"] == corpus.rubric.warning
 
 
 def test_gaps_become_one_programme(result: AssessmentResult, corpus: Corpus) -> None:

@@ -25,6 +25,7 @@ def test_validate_passes_on_the_shipped_corpus(runner: CliRunner) -> None:
     result = runner.invoke(cli.app, ["corpus", "validate"])
     assert result.exit_code == 0, result.output
     assert "Corpus OK: 40 clauses, 38 guidance notes" in result.output
+    assert "63 indicators, 33 references, 10 templates, 2 worked cases." in result.output
 
 
 def test_validate_fails_with_file_and_line(

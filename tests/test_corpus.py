@@ -91,7 +91,7 @@ def test_glossary_has_our_terms(corpus: Corpus) -> None:
 def test_documents_carry_clause_metadata(corpus: Corpus) -> None:
     docs = corpus.documents()
     by_type = {d.metadata["doc_type"] for d in docs}
-    assert by_type == {"structure", "guidance", "crosswalk", "glossary"}
+    assert by_type == {"structure", "guidance", "crosswalk", "glossary", "case"}
     evidence = [
         d
         for d in docs
@@ -104,3 +104,30 @@ def test_documents_carry_clause_metadata(corpus: Corpus) -> None:
     assert meta["kind"] == "sub-element"
     assert meta["source"] == "corpus/guidance/7.2.3.md"
     assert all(d.page_content.strip() for d in docs)
+
+
+def test_each_case_section_is_an_illustrative_document_of_its_clause(corpus: Corpus) -> None:
+    cases = [d for d in corpus.documents() if d.metadata["doc_type"] == "case"]
+    assert len(cases) == 24  # two cases, twelve sub-elements each
+    assert {d.metadata["case"] for d in cases} == {"small-municipality", "national-agency"}
+    sub_elements = [c.id for c in corpus.structure if c.kind.value == "sub-element"]
+    assert sorted({d.metadata["clause"] for d in cases}) == sorted(sub_elements)
+    for doc in cases:
+        header = doc.page_content.split("\n\n")[0]
+        assert header.startswith(doc.metadata["clause"] + " ")
+        assert "Illustrative case, not a real organization" in header
+        assert doc.metadata["illustrative"] is True
+        assert doc.metadata["source"].startswith("corpus/cases/")
+
+
+def test_the_toolkit_is_loaded_as_typed_objects(corpus: Corpus) -> None:
+    assert len(corpus.indicators) == 63 and len(corpus.references) == 33
+    assert len(corpus.templates) == 10 and corpus.rubric is not None
+    assert [lv.level for lv in corpus.rubric.levels] == [1, 2, 3, 4, 5]
+    indicators = corpus.notes["7.2.3"].indicators()
+    assert all(i.entry is not None and i.entry.id == i.catalogue for i in indicators)
+    first = indicators[0].entry
+    assert first is not None and first.formula and first.data_source and first.frequency
+    refs = corpus.references_of(corpus.notes["7.2.3"])
+    assert [r.id for r in refs] == corpus.notes["7.2.3"].meta.references
+    assert {t.id for t in corpus.templates_for("7.2.3")} >= {"gifts-register"}

@@ -60,7 +60,7 @@ def run_dir(test_run: EvalRun, tmp_path_factory: pytest.TempPathFactory) -> Path
 # -- datasets ------------------------------------------------------------------------------------
 def test_shipped_splits_load_with_their_items() -> None:
     dev, test = load_dataset(default_dataset("dev")), load_dataset(default_dataset("test"))
-    assert (len(dev), len(test)) == (101, 141)
+    assert (len(dev), len(test)) == (107, 151)
     assert {i.split for i in test} == {"test"}
     follow_up = next(i for i in test if i.turns)
     assert follow_up.question is None and follow_up.last == follow_up.turns[-1]  # type: ignore[index]
@@ -196,12 +196,12 @@ def test_a_run_is_written_and_read_back(run_dir: Path, test_run: EvalRun) -> Non
     summary = json.loads((run_dir / "summary.json").read_text())
     assert {"metrics", "by_type", "by_persona", "by_clause"} <= set(summary)
     assert set(GATING) <= set(summary["metrics"])
-    assert summary["by_type"]["how-to"]["items"] == 31
+    assert summary["by_type"]["how-to"]["items"] == 38
     lines = (run_dir / "results.jsonl").read_text().splitlines()
-    assert len(lines) == 141 and json.loads(lines[0])["id"] == "test-001"
+    assert len(lines) == 151 and json.loads(lines[0])["id"] == "test-001"
     suite = ET.parse(run_dir / "junit.xml").getroot()
     cases = suite.findall("testcase")
-    assert suite.get("tests") == "141" and len(cases) == 141
+    assert suite.get("tests") == "151" and len(cases) == 151
     failed = [c for c in cases if c.find("failure") is not None]
     assert (
         int(suite.get("failures", "")) == len(failed) == sum(not r.passed for r in test_run.items)

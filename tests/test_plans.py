@@ -62,9 +62,15 @@ def assert_traceable(corpus: Corpus, plan: ActionPlan) -> None:
         assert action.deliverable in evidence or step.title in action.deliverable
     for indicator in plan.indicators:
         source = {i.name: i for i in corpus.notes[indicator.source_clause].indicators()}
-        assert indicator.definition == source[indicator.name].definition
-        assert indicator.target == source[indicator.name].good_target
+        entry = source[indicator.name].entry  # defined and targeted as the catalogue has it
+        assert entry is not None and indicator.catalogue_id == entry.id
+        assert indicator.definition == entry.definition
+        assert indicator.target == entry.target and indicator.frequency == entry.frequency
         assert indicator.baseline is None
+    for action in plan.actions:
+        if action.template:
+            assert action.source_clause in corpus.templates[action.template].clauses
+            assert action.id in next(t.actions for t in plan.templates if t.id == action.template)
     for item in plan.evidence:
         bullets = corpus.notes[item.source_clause].bullets("Evidence an assessor looks for")
         assert item.text in [b.text for b in bullets]
@@ -466,3 +472,30 @@ def test_markdown_snapshot(corpus: Corpus) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_actions_link_the_template_their_step_needs(corpus: Corpus, tmp_path: Path) -> None:
+    plan = plan_for(corpus, "7.4", horizon_months=24, maturity=1)
+    linked = {a.title: a.template for a in plan.actions if a.template}
+    assert linked["Run complaints as a staged process"] == "complaint-log"
+    assert linked["Blueprint the journey and mark every handoff"] == "service-blueprint"
+    assert linked["Write a definition sheet for every measure"] == "indicator-sheet"
+    assert "Ask about effort and outcome, not recommendation" not in linked  # "not X" is not X
+    complaint = next(t for t in plan.templates if t.id == "complaint-log")
+    assert complaint.command == "pse template complaint-log --out complaint-log.xlsx"
+    markdown = to_markdown(plan)
+    assert "## Templates to use" in markdown
+    assert (
+        f"- **Complaint log** for {', '.join(complaint.actions)}: `{complaint.command}`" in markdown
+    )
+    document = Document(str(to_docx(plan, tmp_path / "plan.docx")))
+    texts = [p.text for p in document.paragraphs]
+    assert "Templates to use" in texts
+    assert any(t.startswith("Complaint log for ") for t in texts)
+    book = load_workbook(to_xlsx(plan, tmp_path / "plan.xlsx"))
+    rows = [(r[0].value, r[1].value) for r in book["Summary"].iter_rows(min_row=2)]
+    assert (
+        "Template",
+        f"Complaint log for {', '.join(complaint.actions)}: {complaint.command}",
+    ) in rows
+    assert "| Target |" in markdown and "(our suggestion)" in markdown

@@ -147,3 +147,42 @@ def test_find_references(
     targets = {name: dict(cw.targets) for name, cw in corpus.crosswalks.items()}
     refs = find_references(text, corpus.structure, targets)
     assert (refs.clauses, refs.missing, refs.foreign) == (clauses, missing, foreign)
+
+
+def test_worked_cases_are_found_and_weighted_below_guidance(
+    fake_indexed_assistant: Assistant,
+) -> None:
+    from pse_assistant.search.retrieval import RetrievalConfig
+
+    query = "7.2.3 building inspector brother-in-law contractor declarations reciprocal arrangement"
+
+    def case_hits(weight: float | None) -> dict[str, float]:
+        config = RetrievalConfig() if weight is None else RetrievalConfig(case_weight=weight)
+        hits = fake_indexed_assistant.search(query, k=40, config=config).hits
+        return {h.chunk_id: h.score for h in hits if h.doc_type == "case"}
+
+    full = fake_indexed_assistant.search(query, k=40, config=RetrievalConfig(case_weight=1.0))
+    case = next(h for h in full.hits if h.doc_type == "case" and "brother-in-law" in h.text)
+    assert case.clause == "7.2.3" and case.source == "corpus/cases/small-municipality.md"
+    assert case.section == "Illustrative case: small-municipality"
+    weighted = case_hits(None)[case.chunk_id]
+    assert weighted == pytest.approx(case.score * RetrievalConfig().case_weight, rel=1e-3)
+    assert all(score == 0 for score in case_hits(0.0).values())
+
+
+def test_a_case_passage_never_adds_to_its_clauses_score() -> None:
+    from langchain_core.documents import Document
+
+    from pse_assistant.search.retrieval import HybridSearcher, RetrievalConfig
+
+    docs = [
+        Document(page_content="a", metadata={"doc_type": "guidance"}),
+        Document(page_content="b", metadata={"doc_type": "guidance"}),
+        Document(page_content="c", metadata={"doc_type": "case"}),
+    ]
+    cfg = RetrievalConfig()
+    guidance = 0.5 + cfg.passage_decay * 0.25
+    score = HybridSearcher._clause_score
+    assert score([(0.5, 0), (0.4, 2), (0.25, 1)], docs, cfg) == pytest.approx(guidance)
+    assert score([(0.9, 2), (0.5, 0), (0.25, 1)], docs, cfg) == pytest.approx(0.9)
+    assert score([(0.3, 2)], docs, cfg) == pytest.approx(0.3)  # a clause only a case names

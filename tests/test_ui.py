@@ -155,3 +155,16 @@ def test_gradio_client_quiz_workshop_and_assessment(live_url: str) -> None:
     )
     table = client.predict(aid, "Ana", "7.2.3", 3, "Gifts register in use", api_name="/score")
     assert "| 7.2.3 Integrity and conflict management | 3 |" in table
+
+
+def test_gradio_client_reads_and_downloads_a_template(live_url: str) -> None:
+    """The Browse tab's templates section: read how to fill one in, then get both files."""
+    client = Client(live_url, verbose=False)
+    view = client.predict("complaint-log", api_name="/template")
+    assert view.startswith("### Complaint log") and "#### How to fill it in" in view
+    assert "Scottish Public Services Ombudsman" in view
+    files = client.predict("complaint-log", api_name="/template_files")
+    paths = [Path(str(f["path"] if isinstance(f, dict) else f)) for f in files]
+    assert sorted(p.name for p in paths) == ["complaint-log.docx", "complaint-log.xlsx"]
+    clause = client.predict("7.2.3", api_name="/clause")
+    assert "#### References" in clause and "Gifts and hospitality register" in clause

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         SearchResult,
     )
     from pse_assistant.search.units import UnitIndex
+    from pse_assistant.templates.filling import FilledTemplate, TemplateSummary
     from pse_assistant.training.service import Training
     from pse_assistant.training.workshop import WorkshopPack
 
@@ -66,6 +67,10 @@ class CorpusSummary(BaseModel):
     words: int
     crosswalk_links: int
     glossary_terms: int
+    indicators: int = 0
+    references: int = 0
+    templates: int = 0
+    cases: int = 0
 
 
 class Assistant:
@@ -226,6 +231,10 @@ class Assistant:
                 len(v) for cw in corpus.crosswalks.values() for v in cw.links.values()
             ),
             glossary_terms=len(corpus.glossary),
+            indicators=len(corpus.indicators),
+            references=len(corpus.references),
+            templates=len(corpus.templates),
+            cases=len(corpus.cases),
         )
 
     def clauses(self) -> list[Clause]:
@@ -467,6 +476,31 @@ class Assistant:
     def plan_download(self, plan: ActionPlan, fmt: str) -> Path:
         """A plan written into the managed download folder."""
         return self.export_plan(plan, fmt, self.downloads.folder("plan"))
+
+    # -- templates -----------------------------------------------------------------------------------
+    def templates(self) -> list[TemplateSummary]:
+        """Every practitioner template, in the order of their ids."""
+        from pse_assistant.templates.filling import summarize
+
+        return [summarize(t) for _, t in sorted(self.corpus.templates.items())]
+
+    def template(self, template_id: str) -> FilledTemplate:
+        """One template with its pre-filled rows; raises `NotFound` naming the templates there are."""
+        from pse_assistant.templates.filling import fill_template
+
+        return fill_template(self.corpus, template_id)
+
+    def export_template(self, template_id: str, fmt: str | None, path: Path) -> Path:
+        """Write a template as docx or xlsx (its default when `fmt` is None) to `path` or into a folder."""
+        from pse_assistant.templates.export import export
+
+        filled = self.template(template_id)
+        return export(filled, fmt or filled.template.default_format.value, path)
+
+    def template_download(self, template_id: str, fmt: str | None = None) -> Path:
+        """A template written into the managed download folder."""
+        template = self.corpus.template(template_id)  # NotFound before any folder is made
+        return self.export_template(template.id, fmt, self.downloads.folder("template"))
 
     # -- workshops and assessments -------------------------------------------------------------------
     def workshop_markdown(self, pack: WorkshopPack) -> str:

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from pse_assistant import __version__
-from pse_assistant.api.routes import answers, corpus, evals, plans, training
+from pse_assistant.api.routes import answers, corpus, evals, plans, templates, training
 from pse_assistant.core.errors import (
     BackendUnavailable,
     IndexNotReady,
@@ -33,7 +33,7 @@ def _error(status: int, error: str, message: str) -> JSONResponse:
 def create_api(app: FastAPI | None = None) -> FastAPI:
     """The FastAPI application with the /api routes, the body limit and JSON error handlers."""
     app = app or FastAPI(title="pse-assistant", version=__version__, description=DESCRIPTION)
-    for module in (answers, corpus, plans, training, evals):
+    for module in (answers, corpus, plans, templates, training, evals):
         app.include_router(module.router)
     app.middleware("http")(_limit_body)
     _error_handlers(app)

@@ -38,7 +38,9 @@ def corpus_validate(
     s = assistant.corpus_summary()
     out.print(
         f"[green]Corpus OK[/]: {s.clauses} clauses, {s.notes} guidance notes "
-        f"({s.words:,} words), {s.crosswalk_links} crosswalk links, {s.glossary_terms} glossary terms."
+        f"({s.words:,} words), {s.crosswalk_links} crosswalk links, {s.glossary_terms} glossary terms, "
+        f"{s.indicators} indicators, {s.references} references, {s.templates} templates, "
+        f"{s.cases} worked cases."
     )
 
 
@@ -107,7 +109,35 @@ def _render_clause(view: ClauseView) -> None:
         for link in view.links:
             table.add_row(link.framework_name, f"{link.target} {link.target_title}", link.rationale)
         out.print(table)
+    if view.templates:
+        listed = ", ".join(f"{t.title} ({t.id})" for t in view.templates)
+        out.print(
+            f"Templates: {listed}. Write one with: pse template ID --out FILE", highlight=False
+        )
+    _render_references(view)
     out.print(
         "[dim]Guidance written by the pse-assistant project (CC BY 4.0); it does not reproduce "
         "ISO 11367:2025. Read the standard for its requirements.[/]"
     )
+
+
+def _render_references(view: ClauseView) -> None:
+    """The documents the note cites, with where to find them and how current the facts are."""
+    from rich.table import Table
+
+    if view.references:
+        table = Table(title="References", show_lines=False, expand=True)
+        for column in ("Document", "Title", "Publisher", "Link", "As of"):
+            table.add_column(column, overflow="fold")  # links stay whole, to copy
+        for ref in view.references:
+            status = "" if ref.published else f" ({ref.status.value})"
+            table.add_row(
+                ref.identifier + status,
+                ref.title,
+                ref.publisher,
+                ref.url or "",
+                ref.as_of.isoformat() if ref.as_of else "",
+            )
+        out.print(table, highlight=False)
+    if view.last_reviewed:
+        out.print(f"[dim]Guidance last reviewed {view.last_reviewed.isoformat()}.[/]")

@@ -7,15 +7,30 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pse_assistant.core.errors import CorpusError
+from pse_assistant.core.errors import CorpusError, NotFound
+from pse_assistant.corpus.catalogue import (
+    CatalogueIndicator,
+    Reference,
+    load_indicators,
+    load_references,
+)
 from pse_assistant.corpus.notes import Note, parse_note
 from pse_assistant.corpus.structure import Clause, StandardInfo, Structure
+from pse_assistant.corpus.toolkit import (
+    Case,
+    Rubric,
+    Template,
+    load_cases,
+    load_rubric,
+    load_templates,
+)
 from pse_assistant.corpus.yamlfile import LineDict, load_yaml
 
 STRUCTURE_FILE = Path("standard/iso-11367-2025.yaml")
@@ -67,7 +82,12 @@ class GlossaryTerm(BaseModel):
 
 
 class Corpus(BaseModel):
-    """Everything the assistant knows, as typed objects."""
+    """Everything the assistant knows, as typed objects.
+
+    Besides the notes: the indicator catalogue and the references the notes point at by id, the
+    practitioner templates, the illustrative worked cases and the self-assessment rubric (None only
+    when `rubric.yaml` could not be read and problems were being collected).
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -76,6 +96,11 @@ class Corpus(BaseModel):
     notes: dict[str, Note]
     crosswalks: dict[str, Crosswalk]
     glossary: list[GlossaryTerm]
+    indicators: dict[str, CatalogueIndicator] = Field(default_factory=dict)
+    references: dict[str, Reference] = Field(default_factory=dict)
+    templates: dict[str, Template] = Field(default_factory=dict)
+    cases: dict[str, Case] = Field(default_factory=dict)
+    rubric: Rubric | None = None
 
     def note(self, clause_id: str) -> Note | None:
         """The guidance note of a clause, if it has one (2 and the bibliography have none)."""
@@ -93,6 +118,23 @@ class Corpus(BaseModel):
             for link in links
         ]
         return [w for text in texts for w in _WORDS.findall(text.lower())]
+
+    def references_of(self, note: Note) -> list[Reference]:
+        """The references a note lists in its front matter, in that order (unknown ids skipped)."""
+        return [self.references[r] for r in note.meta.references if r in self.references]
+
+    def template(self, template_id: str) -> Template:
+        """A template by id; raises `NotFound` naming the templates there are."""
+        key = template_id.strip().lower().removesuffix(".yaml")
+        if key not in self.templates:
+            known = ", ".join(sorted(self.templates)) or "none"
+            raise NotFound(f"There is no template {template_id!r}. Templates: {known}.")
+        return self.templates[key]
+
+    def templates_for(self, clause_id: str) -> list[Template]:
+        """The templates tied to a clause, those that name it earliest first."""
+        tied = [t for t in self.templates.values() if clause_id in t.clauses]
+        return sorted(tied, key=lambda t: (t.clauses.index(clause_id), t.id))
 
     def documents(self) -> list[Document]:
         """One `Document` per note section, clause, crosswalk link and glossary term."""
@@ -136,7 +178,35 @@ class Corpus(BaseModel):
                     metadata=meta | {"section": term.term, "clauses": ",".join(term.clauses)},
                 )
             )
+        docs.extend(_case_documents(self))
         return docs
+
+
+def _case_documents(corpus: Corpus) -> list[Document]:
+    """One `Document` per section of a worked case that walks through a clause, marked illustrative.
+
+    The case's "In brief" and closing lessons name no single clause, so they are not indexed.
+    """
+    docs = []
+    for case in corpus.cases.values():
+        for clause_id, section in case.clause_sections():
+            if clause_id not in corpus.structure:
+                continue
+            clause = corpus.structure.get(clause_id)
+            label = f"Illustrative case, not a real organization: {case.meta.setting}"
+            docs.append(
+                Document(
+                    page_content=f"{clause.label} — {label}\n\n{section.text}",
+                    metadata=_meta(clause, "case", case.path, corpus.root)
+                    | {
+                        "section": f"Illustrative case: {case.id}",
+                        "line": section.line,
+                        "case": case.id,
+                        "illustrative": True,
+                    },
+                )
+            )
+    return docs
 
 
 def _structure_document(corpus: Corpus, clause: Clause) -> Document:
@@ -282,6 +352,26 @@ def load_corpus(root: Path, problems: list[CorpusError] | None = None) -> Corpus
         glossary = load_glossary(root)
     except CorpusError as error:
         collect(error)
-    return Corpus(
+    corpus = Corpus(
         root=root, structure=structure, notes=notes, crosswalks=crosswalks, glossary=glossary
     )
+    _load_toolkit(corpus, collect)
+    for note in notes.values():
+        note.catalogue = corpus.indicators
+    return corpus
+
+
+def _load_toolkit(corpus: Corpus, collect: Callable[[CorpusError], None]) -> None:
+    """The catalogue, references, templates, cases and rubric; a file that fails is collected."""
+    root = corpus.root
+    for attr, load in (("indicators", load_indicators), ("references", load_references)):
+        try:
+            setattr(corpus, attr, load(root, collect))
+        except CorpusError as error:
+            collect(error)
+    corpus.templates = load_templates(root, collect)
+    corpus.cases = load_cases(root, collect)
+    try:
+        corpus.rubric = load_rubric(root)
+    except CorpusError as error:
+        collect(error)

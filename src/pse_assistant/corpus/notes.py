@@ -10,11 +10,13 @@ import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pse_assistant.core.errors import CorpusError
 from pse_assistant.core.text import sentences
+from pse_assistant.corpus.catalogue import CatalogueIndicator
 from pse_assistant.corpus.structure import ClauseKind
 from pse_assistant.corpus.yamlfile import LineDict, parse_yaml
 
@@ -100,7 +102,12 @@ class Step(BaseModel):
 
 
 class Indicator(BaseModel):
-    """An indicator with the three fields a plan needs."""
+    """A note's indicator as the note words it, merged with its catalogue entry.
+
+    `definition`, `how_to_measure` and `good_target` are the note's words for its clause; `entry` is
+    the catalogue's one definition, formula, data source, frequency and target, which plans and
+    assessments use so an indicator reads the same everywhere.
+    """
 
     name: str
     line: int
@@ -108,6 +115,7 @@ class Indicator(BaseModel):
     definition: str | None = None
     how_to_measure: str | None = None
     good_target: str | None = None
+    entry: CatalogueIndicator | None = None
 
 
 class QuizQuestion(BaseModel):
@@ -146,6 +154,7 @@ class Note(BaseModel):
     body: str
     body_line: int
     sections: list[Section]
+    catalogue: dict[str, CatalogueIndicator] = Field(default_factory=dict, exclude=True, repr=False)
 
     @property
     def clause(self) -> str:
@@ -178,7 +187,7 @@ class Note(BaseModel):
         return section.items(numbered=False) if section else []
 
     def indicators(self) -> list[Indicator]:
-        """The H3 indicators with their definition, measurement and target."""
+        """The H3 indicators with their definition, measurement and target, and catalogue entry."""
         section = self.section("Indicators")
         if section is None:
             return []
@@ -193,6 +202,7 @@ class Note(BaseModel):
                     and value.strip()
                 ):
                     setattr(indicator, field, value.strip())
+            indicator.entry = self.catalogue.get(indicator.catalogue or "")
             found.append(indicator)
         return found
 
@@ -259,16 +269,7 @@ class Note(BaseModel):
 
     def sentences(self, min_words: int = 12) -> list[tuple[str, int]]:
         """Sentences of at least `min_words` words, normalised for comparison, with their lines."""
-        found: list[tuple[str, int]] = []
-        for offset, line in enumerate(self.body.split("\n")):
-            if line.lstrip().startswith("#"):
-                continue
-            text = re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", line)
-            for sentence in sentences(text):
-                words = WORD.findall(sentence.lower())
-                if len(words) >= min_words:
-                    found.append((" ".join(words), self.body_line + offset))
-        return found
+        return body_sentences(self.body, self.body_line, min_words)
 
 
 def _bold_lead(text: str) -> tuple[str, str]:
@@ -327,8 +328,12 @@ def _join(parts: list[str], keep_lines: bool) -> str:
     return "\n".join(parts) if keep_lines else " ".join(p.strip() for p in parts)
 
 
-def parse_note(path: Path) -> Note:
-    """Read a guidance note; a missing or broken front matter raises `CorpusError` with its line."""
+def split_front_matter(path: Path) -> tuple[LineDict, list[str], int]:
+    """Read a Markdown file with YAML front matter: the front matter, the body lines, its first line.
+
+    A missing or broken front matter raises `CorpusError` with its line. Notes and worked cases
+    share this shape.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -343,20 +348,48 @@ def parse_note(path: Path) -> Note:
     raw = parse_yaml("\n".join(lines[1:end]), path, first_line=2)
     if not isinstance(raw, LineDict):
         raise CorpusError(path, 2, "front matter must be a YAML mapping")
+    return raw, lines[end + 1 :], end + 2
+
+
+def front_matter(model: type[BaseModel], raw: LineDict, path: Path) -> Any:
+    """The front matter as `model`; its first problem becomes a `CorpusError` at the key's line."""
     try:
-        meta = NoteMeta.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         error = exc.errors()[0]
         key = str(error["loc"][0]) if error["loc"] else ""
         where = ".".join(str(p) for p in error["loc"])
         raise CorpusError(path, raw.line_of(key), f"front matter {where}: {error['msg']}") from exc
-    body_lines = lines[end + 1 :]
-    body_line = end + 2
+
+
+def split_sections(body_lines: list[str], body_line: int) -> list[Section]:
+    """The H2 sections of a Markdown body whose first line is `body_line` in its file."""
+    return _split(body_lines, body_line, "## ")
+
+
+def body_sentences(body: str, body_line: int, min_words: int) -> list[tuple[str, int]]:
+    """Sentences of at least `min_words` words, normalised for comparison, with their lines."""
+    found: list[tuple[str, int]] = []
+    for offset, line in enumerate(body.split("\n")):
+        if line.lstrip().startswith("#"):
+            continue
+        text = re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", line)
+        for sentence in sentences(text):
+            words = WORD.findall(sentence.lower())
+            if len(words) >= min_words:
+                found.append((" ".join(words), body_line + offset))
+    return found
+
+
+def parse_note(path: Path) -> Note:
+    """Read a guidance note; a missing or broken front matter raises `CorpusError` with its line."""
+    raw, body_lines, body_line = split_front_matter(path)
+    meta = front_matter(NoteMeta, raw, path)
     return Note(
         path=path,
         meta=meta,
         meta_lines=dict(raw.key_lines),
         body="\n".join(body_lines),
         body_line=body_line,
-        sections=_split(body_lines, body_line, "## "),
+        sections=split_sections(body_lines, body_line),
     )

@@ -9,6 +9,8 @@ from pse_assistant.core.errors import CorpusError
 from pse_assistant.corpus.loader import GLOSSARY_FILE, GUIDANCE_DIR, Corpus, load_corpus
 from pse_assistant.corpus.notes import Note
 from pse_assistant.corpus.structure import ClauseKind
+from pse_assistant.corpus.toolkit import Case
+from pse_assistant.corpus.validation_toolkit import check_toolkit
 
 FULL_SECTIONS = (
     "In brief",
@@ -57,6 +59,7 @@ def check_corpus(corpus: Corpus, check_glossary: bool = True) -> list[CorpusErro
         problems.extend(_note(corpus, note))
     problems.extend(_shared_sentences(corpus))
     problems.extend(_crosswalks(corpus))
+    problems.extend(check_toolkit(corpus))
     if check_glossary:
         problems.extend(_glossary(corpus))
     return problems
@@ -237,16 +240,18 @@ def _shapes(note: Note) -> Iterator[CorpusError]:
 
 
 def _shared_sentences(corpus: Corpus) -> Iterator[CorpusError]:
-    seen: dict[str, tuple[Note, int]] = {}
-    for note in corpus.notes.values():
-        for sentence, line in note.sentences(SHARED_SENTENCE_WORDS):
+    """No long sentence in two notes, nor in a worked case and a note, nor in both cases."""
+    seen: dict[str, tuple[Note | Case, int]] = {}
+    docs: list[Note | Case] = [*corpus.notes.values(), *corpus.cases.values()]
+    for doc in docs:
+        for sentence, line in doc.sentences(SHARED_SENTENCE_WORDS):
             first = seen.get(sentence)
             if first is None:
-                seen[sentence] = (note, line)
-            elif first[0].clause != note.clause:
+                seen[sentence] = (doc, line)
+            elif first[0].path != doc.path:
                 where = f"{first[0].path.parent.name}/{first[0].path.name}:{first[1]}"
                 preview = " ".join(sentence.split()[:8])
-                yield CorpusError(note.path, line, f"sentence shared with {where}: '{preview} ...'")
+                yield CorpusError(doc.path, line, f"sentence shared with {where}: '{preview} ...'")
 
 
 def _crosswalks(corpus: Corpus) -> Iterator[CorpusError]:

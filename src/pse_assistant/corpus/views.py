@@ -1,12 +1,15 @@
-"""A clause as a reader sees it: its place in the tree, its guidance note, related clauses, crosswalks.
+"""A clause as a reader sees it: its place in the tree, its note, related clauses, crosswalks, references.
 
 One model that the CLI, the API and the UI all show, so each edge only decides how it looks.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from pse_assistant.corpus.catalogue import Reference
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import Note
 from pse_assistant.corpus.structure import Clause
@@ -24,6 +27,13 @@ class FrameworkLink(BaseModel):
     rationale: str
 
 
+class TemplateLink(BaseModel):
+    """A template tied to the clause: its id (to download it) and its title."""
+
+    id: str
+    title: str
+
+
 class ClauseView(BaseModel):
     """Everything known about one clause: its place in the tree, its note, its links."""
 
@@ -35,6 +45,9 @@ class ClauseView(BaseModel):
     related: list[Clause]
     note: Note | None = Field(exclude=True)
     links: list[FrameworkLink]
+    references: list[Reference] = Field(default_factory=list)
+    last_reviewed: date | None = None
+    templates: list[TemplateLink] = Field(default_factory=list)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -66,7 +79,28 @@ class ClauseView(BaseModel):
                 "#### Crosswalks (the project's mapping)\n\n| Framework | Clause | Why |\n"
                 "|---|---|---|\n" + rows
             )
+        if self.templates:
+            listed = "\n".join(f"- {t.title} (template `{t.id}`)" for t in self.templates)
+            parts.append(f"#### Templates for this clause\n\n{listed}")
+        if self.references:
+            parts.append(
+                "#### References\n\n" + "\n".join(f"- {reference_line(r)}" for r in self.references)
+            )
+        if self.last_reviewed:
+            parts.append(f"*Guidance last reviewed {self.last_reviewed.isoformat()}.*")
         return "\n\n".join(parts)
+
+
+def reference_line(ref: Reference) -> str:
+    """A reference in one line: identifier, title, publisher, status if unpublished, link, as-of date."""
+    text = f"{ref.identifier}, *{ref.title}* ({ref.publisher})"
+    if not ref.published:
+        text += f", {ref.status.value}"
+    if ref.url:
+        text += f", <{ref.url}>"
+    if ref.as_of:
+        text += f"; as of {ref.as_of.isoformat()}"
+    return text
 
 
 def clause_view(corpus: Corpus, ref: str) -> ClauseView:
@@ -93,4 +127,7 @@ def clause_view(corpus: Corpus, ref: str) -> ClauseView:
         related=related,
         note=note,
         links=links,
+        references=corpus.references_of(note) if note else [],
+        last_reviewed=note.meta.last_reviewed if note else None,
+        templates=[TemplateLink(id=t.id, title=t.title) for t in corpus.templates_for(clause.id)],
     )

@@ -1,6 +1,6 @@
 """Action plans: drafted from the notes' steps, tailored to an organization, exported to office formats.
 
 Lives here: `models` (`ActionPlan`, `PlanProfile`, `PlanRequest` and their validators), `rules` (the
-tailoring tables and every sentence a plan adds), `drafting` (`draft_plan`), `export` (Markdown, DOCX,
-XLSX, JSON). May import: `core`, `corpus`.
+tailoring tables and every sentence a plan adds), `drafting` (`draft_plan`), `linking` (the template
+each action needs), `export` (Markdown, DOCX, XLSX, JSON). May import: `core`, `corpus`.
 """

@@ -16,6 +16,7 @@ from pse_assistant.core.text import trim_sentences
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import Indicator, Note, Step
 from pse_assistant.corpus.structure import Clause, ClauseKind
+from pse_assistant.plans.linking import link_templates
 from pse_assistant.plans.models import (
     ActionPlan,
     DeferredStep,
@@ -65,7 +66,7 @@ def draft_plan(
     notes.sort(key=lambda n: -_priority_score(profile, n, None))
     windows = _waves(len(notes), profile)
     drafts = [_draft(n, profile, w) for n, w in zip(notes, windows, strict=True)]
-    actions = _number([a for d in drafts for a in d.actions])
+    actions, templates = link_templates(corpus, _number([a for d in drafts for a in d.actions]))
     plan = {
         "title": _title(named, targets),
         "clauses": [c.id for c in targets],
@@ -81,6 +82,7 @@ def draft_plan(
         ],
         "risks": _constraint_risks(profile.constraints) + [r for d in drafts for r in _pitfalls(d)],
         "deferred": [s for d in drafts for s in d.deferred],
+        "templates": templates,
         "review_rhythm": _review_rhythm(profile.horizon_months),
         "generated_on": today or date.today(),
     }
@@ -286,7 +288,23 @@ def _owner(profile: PlanProfile, step: Step) -> str:
 
 
 def _indicator(clause_id: str, indicator: Indicator) -> PlanIndicator:
-    """Keep the note's indicator; its frequency is the first one its measurement names."""
+    """The note's indicator, defined, measured and targeted as the catalogue has it.
+
+    Without a catalogue entry (a corpus of your own), the note's words are kept and the frequency
+    is the first one its measurement names.
+    """
+    entry = indicator.entry
+    if entry is not None:
+        return PlanIndicator(
+            name=indicator.name,
+            definition=entry.definition,
+            how_to_measure=f"{entry.formula[:1].upper()}{entry.formula[1:]}. Data: {entry.data_source}",
+            target=entry.target,
+            frequency=entry.frequency.value,
+            source_clause=clause_id,
+            catalogue_id=entry.id,
+            target_source="our suggestion" if entry.suggested else entry.target_source,
+        )
     how = indicator.how_to_measure or ""
     hits = [(m.start(), name) for name, p in FREQUENCIES if (m := re.search(p, how, re.I))]
     return PlanIndicator(

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from pse_assistant.core.office import docx_table, export_format, style_sheet, write_text
-from pse_assistant.plans.models import ActionPlan, DeferredStep, PlanAction
+from pse_assistant.plans.models import ActionPlan, DeferredStep, PlanAction, PlanTemplate
 from pse_assistant.plans.rules import ORG_TYPES
 
 FORMATS = ("md", "docx", "xlsx", "json")
@@ -76,7 +76,7 @@ def _indicator_rows(plan: ActionPlan) -> Rows:
             i.definition,
             i.how_to_measure,
             i.baseline or "to measure",
-            i.target,
+            f"{i.target} ({i.target_source})" if i.target_source else i.target,
             i.frequency,
             i.source_clause,
         ]
@@ -86,6 +86,11 @@ def _indicator_rows(plan: ActionPlan) -> Rows:
 
 def _risk_rows(plan: ActionPlan) -> Rows:
     return [[r.risk, r.mitigation, r.source_clause or "your constraints"] for r in plan.risks]
+
+
+def template_line(template: PlanTemplate) -> str:
+    """A template the plan needs: its title, the actions that use it and the command that writes it."""
+    return f"{template.title} for {', '.join(template.actions)}: {template.command}"
 
 
 def _deferred(plan: ActionPlan, step: DeferredStep) -> str:
@@ -111,6 +116,11 @@ def to_markdown(plan: ActionPlan) -> str:
     out += ["", "## Indicators", "", *_md_table(INDICATORS, _indicator_rows(plan)), ""]
     out += ["## Evidence to collect", ""]
     out += [f"- {e.text} ({e.source_clause})" for e in plan.evidence]
+    if plan.templates:
+        out += ["", "## Templates to use", ""]
+        out += [
+            f"- **{t.title}** for {', '.join(t.actions)}: `{t.command}`" for t in plan.templates
+        ]
     out += ["", "## Risks and mitigations", "", *_md_table(RISKS, _risk_rows(plan)), ""]
     if plan.deferred:
         out += ["## Steps not scheduled", ""]
@@ -166,6 +176,10 @@ def to_docx(plan: ActionPlan, path: Path) -> Path:
     doc.add_heading("Evidence to collect", level=1)
     for item in plan.evidence:
         doc.add_paragraph(f"{item.text} ({item.source_clause})", style="List Bullet")
+    if plan.templates:
+        doc.add_heading("Templates to use", level=1)
+        for template in plan.templates:
+            doc.add_paragraph(template_line(template), style="List Bullet")
     doc.add_heading("Risks and mitigations", level=1)
     docx_table(doc, RISKS, _risk_rows(plan))
     if plan.deferred:
@@ -213,6 +227,7 @@ def to_xlsx(plan: ActionPlan, path: Path) -> Path:
     summary += [["Summary", plan.summary]]
     summary += [["Objective", f"{o.text} ({o.source_clause})"] for o in plan.objectives]
     summary += [["Not scheduled", _deferred(plan, d)] for d in plan.deferred]
+    summary += [["Template", template_line(t)] for t in plan.templates]
     summary += [["Review rhythm", plan.review_rhythm], ["Notice", plan.notice]]
     sheets: dict[str, tuple[tuple[str, ...], Rows, list[int]]] = {
         "Indicators": (INDICATORS, _indicator_rows(plan), [30, 50, 50, 12, 50, 14, 10]),

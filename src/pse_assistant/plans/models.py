@@ -57,6 +57,7 @@ class PlanAction(BaseModel):
     source_step: int | None = None
     source_section: str = "How to meet it"
     depends_on: list[str] = Field(default_factory=list)
+    template: str | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -66,7 +67,8 @@ class PlanAction(BaseModel):
 
 
 class PlanIndicator(BaseModel):
-    """An indicator from a note; the baseline stays unknown until the organization measures it."""
+    """An indicator from a note, defined as the catalogue defines it; the baseline stays unknown
+    until the organization measures it."""
 
     name: str
     definition: str
@@ -75,6 +77,17 @@ class PlanIndicator(BaseModel):
     target: str
     frequency: str
     source_clause: str
+    catalogue_id: str | None = None
+    target_source: str | None = None
+
+
+class PlanTemplate(BaseModel):
+    """A template some actions need, and how to get it."""
+
+    id: str
+    title: str
+    actions: list[str] = Field(min_length=1)
+    command: str
 
 
 class EvidenceItem(BaseModel):
@@ -125,6 +138,7 @@ class ActionPlan(BaseModel):
     evidence: list[EvidenceItem]
     risks: list[PlanRisk]
     deferred: list[DeferredStep] = Field(default_factory=list)
+    templates: list[PlanTemplate] = Field(default_factory=list)
     review_rhythm: str
     generated_on: date
     mode: Literal["grounded", "llm"] = "grounded"
@@ -143,6 +157,12 @@ class ActionPlan(BaseModel):
         by_id = {a.id: a for a in self.actions}
         if len(by_id) != len(self.actions):
             raise ValueError("action ids must be unique")
+        listed = {t.id: t for t in self.templates}
+        for action in self.actions:
+            if action.template and action.id not in getattr(
+                listed.get(action.template), "actions", []
+            ):
+                raise ValueError(f"action {action.id} needs template {action.template}, not listed")
         for action in self.actions:
             if action.end_month > self.profile.horizon_months:
                 raise ValueError(f"action {action.id} ends after the plan's horizon")

@@ -12,20 +12,26 @@ from pydantic import BaseModel, Field
 from pse_assistant.core.errors import InvalidInput, NotFound
 from pse_assistant.core.store import SqliteStore
 from pse_assistant.corpus.loader import Corpus
-from pse_assistant.corpus.notes import MaturityLevel, Note
+from pse_assistant.corpus.notes import MaturityLevel
 from pse_assistant.corpus.structure import normalize_clause_ref
+from pse_assistant.corpus.toolkit import RubricLevel
 from pse_assistant.plans.drafting import draft_plan
 from pse_assistant.plans.models import ActionPlan, PlanProfile
 
-# The standard fixes these ids; tests check them against the corpus's structure, so the store can
-# validate a clause without loading the corpus.
-SUB_ELEMENTS = tuple(f"7.{e}.{s}" for e in range(1, 5) for s in range(1, 4))
-PRINCIPLES = tuple(f"5.{g}.{p}" for g in (1, 2) for p in range(1, 8))
-EVIDENCE_SECTION = "Evidence an assessor looks for"
+# What is asked about each element lives in `items`; its names stay importable from here, where the
+# API, the service and the tests have always found them.
+from pse_assistant.training.items import EVIDENCE_SECTION as EVIDENCE_SECTION
+from pse_assistant.training.items import PRINCIPLES as PRINCIPLES
+from pse_assistant.training.items import SUB_ELEMENTS as SUB_ELEMENTS
+from pse_assistant.training.items import AssessmentItem as AssessmentItem
+from pse_assistant.training.items import ItemIndicator, sort_key
+from pse_assistant.training.items import assessment_items as assessment_items
+
 MAX_ASSESSOR = 80
 MAX_EVIDENCE = 2000
 MAX_REASON = 1000
-_THIRD_PERSON = {"your": "its", "yourself": "itself", "you": "it"}
+IN_BETWEEN = "Between two levels"
+NOT_THE_PYRAMID = "Maturity levels are not pyramid levels"
 
 _SCHEMA = """
 create table if not exists assessments (
@@ -44,19 +50,6 @@ create table if not exists consensus (
   unique (assessment_id, clause)
 );
 """
-
-
-class AssessmentItem(BaseModel):
-    """One element to score: its questions, the note's five levels, and what evidence to ask for."""
-
-    clause: str
-    title: str
-    group: str
-    group_title: str
-    in_brief: str
-    questions: list[str]
-    levels: list[MaturityLevel]
-    evidence_prompts: list[str]
 
 
 class Assessment(BaseModel):
@@ -106,6 +99,7 @@ class ElementView(BaseModel):
     agreed: int | None = None
     reason: str | None = None
     levels: list[MaturityLevel] = Field(default_factory=list)
+    indicators: list[ItemIndicator] = Field(default_factory=list)
 
     @property
     def value(self) -> float | None:
@@ -130,6 +124,9 @@ class AssessmentResult(BaseModel):
     improvements: list[ElementView]
     group_means: dict[str, float]
     group_titles: dict[str, str]
+    anchors: list[RubricLevel] = Field(default_factory=list)
+    in_between: str = ""
+    warning: str = ""
 
     @property
     def groups(self) -> list[str]:
@@ -149,80 +146,22 @@ class AssessmentResult(BaseModel):
         return header, rows
 
     def findings(self) -> dict[str, str]:
-        """Strengths, areas for improvement and the widest disagreements, as one line each."""
+        """Strengths, areas for improvement and the widest disagreements, as one line each; then
+        how to read the scores: the rubric's rule for in-between cases and its warning."""
         disagree = ", ".join(
             f"{e.clause} (spread {e.spread})" for e in self.disagreements[:3] if e.spread
         )
-        return {
+        found = {
             "Strengths": ", ".join(f"{e.clause} {e.title}" for e in self.strengths) or "none yet",
             "Areas for improvement": ", ".join(f"{e.clause} {e.title}" for e in self.improvements)
             or "none yet",
             "Most disagreement": disagree or "none yet",
         }
-
-
-def _sort_key(clause_id: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in clause_id.split("."))
-
-
-def _sentence_start(text: str) -> str:
-    """Lower-case the first letter so a step title reads inside a question; keep acronyms."""
-    text = text.strip().rstrip(".")
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def _questions(note: Note) -> list[str]:
-    """Questions on the first and a middle step of the note, and one on the evidence to show.
-
-    One step per question keeps each answerable; the middle step samples the later, harder work.
-    """
-    steps = [s.title for s in note.steps() if s.title]
-    picked = list(dict.fromkeys(steps[i] for i in {0, len(steps) // 2} if steps))
-    questions = [f"To what extent does the organization {_third_person(t)}?" for t in picked]
-    evidence = note.bullets(EVIDENCE_SECTION)
-    if evidence:
-        questions.append(
-            f"What evidence can you show, for example {_sentence_start(evidence[0].text)}?"
-        )
-    return questions
-
-
-def _third_person(title: str) -> str:
-    """Turn an imperative step title ("Walk the journey yourself") into words about the organization."""
-    words = [_THIRD_PERSON.get(w, w) for w in _sentence_start(title).split(" ")]
-    return " ".join(words)
-
-
-def assessment_items(corpus: Corpus, include_principles: bool = False) -> list[AssessmentItem]:
-    """The elements to score, built from the notes so that the scale is the corpus's, word for word.
-
-    Raises:
-        InvalidInput: an element whose note is missing or has no five maturity levels.
-    """
-    ids = [*SUB_ELEMENTS, *(PRINCIPLES if include_principles else ())]
-    items = []
-    for clause_id in sorted(ids, key=_sort_key):
-        clause = corpus.structure.get(clause_id)
-        note = corpus.note(clause_id)
-        if note is None or len(note.maturity()) != 5:
-            raise InvalidInput(f"Clause {clause.label} has no five maturity levels to assess.")
-        group = corpus.structure.get(clause.parent or clause_id)
-        brief = note.section("In brief")
-        items.append(
-            AssessmentItem(
-                clause=clause.id,
-                title=clause.title,
-                group=group.id,
-                group_title=group.title,
-                in_brief=brief.text if brief else "",
-                questions=_questions(note),
-                levels=note.maturity(),
-                evidence_prompts=[b.text for b in note.bullets(EVIDENCE_SECTION)],
-            )
-        )
-    return items
+        if self.in_between:
+            found[IN_BETWEEN] = self.in_between
+        if self.warning:
+            found[NOT_THE_PYRAMID] = self.warning
+        return found
 
 
 def _now() -> str:
@@ -260,7 +199,7 @@ class AssessmentStore(SqliteStore):
             organization=_check_text(organization, "organization", 1, 120),
             created=_now(),
             include_principles=include_principles,
-            items=sorted(items, key=_sort_key),
+            items=sorted(items, key=sort_key),
         )
         with self._connect() as db:
             db.execute(
@@ -411,10 +350,11 @@ def build_result(
                 agreed=consensus.score if consensus else None,
                 reason=consensus.reason if consensus else None,
                 levels=item.levels,
+                indicators=item.indicators,
             )
         )
     scored = [e for e in elements if e.value is not None]
-    ranked = sorted(scored, key=lambda e: (-(e.value or 0), _sort_key(e.clause)))
+    ranked = sorted(scored, key=lambda e: (-(e.value or 0), sort_key(e.clause)))
     strengths = [e for e in ranked if (e.value or 0) >= 4] or ranked[:3]
     rest = [e for e in reversed(ranked) if e not in strengths]
     improvements = [e for e in rest if (e.value or 0) <= 2] or rest[:3]
@@ -432,6 +372,9 @@ def build_result(
         improvements=improvements,
         group_means={g: round(statistics.fmean(v), 2) for g, v in groups.items()},
         group_titles={i.group: i.group_title for i in items.values()},
+        anchors=list(corpus.rubric.levels) if corpus.rubric else [],
+        in_between=corpus.rubric.in_between if corpus.rubric else "",
+        warning=corpus.rubric.warning if corpus.rubric else "",
     )
 
 
@@ -452,7 +395,7 @@ def gaps_to_plan(
     scored = [e for e in result.elements if e.value is not None]
     if not scored:
         raise InvalidInput("Score at least one element before turning the gaps into a plan.")
-    chosen = sorted(scored, key=lambda e: (e.value or 0, _sort_key(e.clause)))[:weakest]
+    chosen = sorted(scored, key=lambda e: (e.value or 0, sort_key(e.clause)))[:weakest]
     maturity = min(5, max(1, round(statistics.fmean(e.value or 0 for e in chosen))))
     profile = PlanProfile(
         organization=organization, horizon_months=horizon_months, maturity=maturity

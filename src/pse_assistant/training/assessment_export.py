@@ -1,4 +1,4 @@
-"""A self-assessment written out as an XLSX workbook (scores, evidence) and a DOCX report with charts."""
+"""A self-assessment as an XLSX workbook (scores, evidence, indicators, rubric) and a DOCX report with charts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from docx.shared import Cm
 from openpyxl import Workbook
 
 from pse_assistant.core.office import docx_table, style_sheet
-from pse_assistant.training.assessment import AssessmentResult, ElementView
+from pse_assistant.training.assessment import (
+    IN_BETWEEN,
+    NOT_THE_PYRAMID,
+    AssessmentResult,
+    ElementView,
+)
 from pse_assistant.training.charts import write_charts
 
 STATS = ("Mean", "Min", "Max", "Spread", "Std dev", "Agreed", "Reason")
@@ -68,10 +73,35 @@ def to_xlsx(result: AssessmentResult, path: Path) -> Path:
         summary.append(["Group mean", f"{group} {result.group_titles.get(group, '')}", mean])
     style_sheet(summary, [22, 70, 8])
     summary.freeze_panes = "A2"
+    _xlsx_indicators(book, result)
+    _xlsx_rubric(book, result)
     book.properties.title = result.assessment.name
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return path
+
+
+def _xlsx_indicators(book: Workbook, result: AssessmentResult) -> None:
+    """Each element's indicators with the catalogue's definition and target."""
+    sheet = book.create_sheet("Indicators")
+    sheet.append(["Clause", "Element", "Indicator", "Definition", "Target", "Target source"])
+    for e in result.elements:
+        for i in e.indicators:
+            sheet.append([e.clause, e.title, i.name, i.definition, i.target, i.target_source or ""])
+    style_sheet(sheet, [9, 40, 30, 70, 60, 16])
+    sheet.freeze_panes = "A2"
+
+
+def _xlsx_rubric(book: Workbook, result: AssessmentResult) -> None:
+    """The shared anchors, the rule for in-between cases and the warning the scores are read with."""
+    sheet = book.create_sheet("Rubric")
+    sheet.append(["Level", "Name", "Anchor", "Evidence expected"])
+    for level in result.anchors:
+        sheet.append([level.level, level.name, level.anchor, "; ".join(level.evidence)])
+    sheet.append([IN_BETWEEN, "", result.in_between, ""])
+    sheet.append([NOT_THE_PYRAMID, "", result.warning, ""])
+    style_sheet(sheet, [22, 14, 90, 70])
+    sheet.freeze_panes = "A2"
 
 
 def to_docx(result: AssessmentResult, path: Path, charts_folder: Path) -> Path:
@@ -89,6 +119,7 @@ def to_docx(result: AssessmentResult, path: Path, charts_folder: Path) -> Path:
     )
     _docx_findings(doc, result)
     _docx_elements(doc, result)
+    _docx_rubric(doc, result)
     doc.add_heading("Charts", level=1)
     for chart in write_charts(result, charts_folder):
         if chart.suffix == ".png":
@@ -109,6 +140,10 @@ def _docx_findings(doc: DocxDocument, result: AssessmentResult) -> None:
         f"{scored} of {len(result.elements)} elements scored by {len(result.assessors)} "
         f"assessor(s). Group means (agreed score, else mean): {means or 'none yet'}."
     )
+    if result.warning:
+        warning = doc.add_paragraph()
+        warning.add_run(f"{NOT_THE_PYRAMID}. ").bold = True
+        warning.add_run(result.warning)
     for heading, found in (
         ("Strengths", result.strengths),
         ("Areas for improvement", result.improvements),
@@ -148,5 +183,30 @@ def _docx_elements(doc: DocxDocument, result: AssessmentResult) -> None:
             paragraph = doc.add_paragraph()
             paragraph.add_run(f"Level {level.level}, {level.label}. ").bold = True
             paragraph.add_run(level.description)
+            if anchor := next((a for a in result.anchors if a.level == level.level), None):
+                doc.add_paragraph().add_run(
+                    f"Shared anchor, {anchor.name}: {anchor.anchor}"
+                ).italic = True
         for assessor, text in e.evidence.items():
             doc.add_paragraph(f"{assessor}: {text}", style="List Bullet")
+        if e.indicators:
+            names = "; ".join(f"{i.name} (target: {i.target})" for i in e.indicators)
+            doc.add_paragraph(f"Indicators to watch: {names}")
+
+
+def _docx_rubric(doc: DocxDocument, result: AssessmentResult) -> None:
+    """How the scores are read: the shared anchors, the in-between rule and the warning."""
+    if not result.anchors:
+        return
+    doc.add_heading("How the levels are read", level=1)
+    docx_table(
+        doc,
+        ("Level", "Anchor", "Evidence expected"),
+        [[f"{a.level} {a.name}", a.anchor, "; ".join(a.evidence)] for a in result.anchors],
+    )
+    rule = doc.add_paragraph()
+    rule.add_run(f"{IN_BETWEEN}. ").bold = True
+    rule.add_run(result.in_between)
+    warning = doc.add_paragraph()
+    warning.add_run(f"{NOT_THE_PYRAMID}. ").bold = True
+    warning.add_run(result.warning)
