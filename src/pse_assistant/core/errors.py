@@ -31,7 +31,8 @@ class ClauseNotFound(NotFound):
         self.clause_id = clause_id
         self.nearest = list(nearest)
         hint = f" Nearest clauses: {', '.join(self.nearest)}." if self.nearest else ""
-        super().__init__(f"There is no clause {clause_id} in ISO 11367:2025.{hint}")
+        shown = clause_id if len(clause_id) <= 40 else f"{clause_id[:40]}…"
+        super().__init__(f"There is no clause {shown} in ISO 11367:2025.{hint}")
 
 
 class BackendUnavailable(PseError):
