@@ -18,7 +18,7 @@ from pse_assistant.server import create_app
 
 @pytest.fixture(scope="module")
 def client(real_assistant: Assistant) -> TestClient:
-    return TestClient(create_app(real_assistant, refresh_index=False))
+    return TestClient(create_app(real_assistant, refresh_index=False), base_url="http://localhost")
 
 
 def test_ask_and_conversations(client: TestClient) -> None:
@@ -33,7 +33,7 @@ def test_ask_and_conversations(client: TestClient) -> None:
     ).json()
     assert follow["intent"] == "indicators" and follow["clauses"][0] == answer["clauses"][0]
     listed = client.get("/api/conversations").json()
-    assert cid in [c["id"] for c in listed]
+    assert cid in [c["id"] for c in listed["items"]] and listed["next_cursor"] is None
     conversation = client.get(f"/api/conversations/{cid}").json()
     assert [t["question"] for t in conversation["turns"]] == [
         "how do we engage staff when pay is fixed?",
@@ -212,7 +212,7 @@ def test_503_while_the_index_is_not_ready(tmp_path: Path, real_assistant: Assist
     empty = Assistant(
         Settings(data_dir=tmp_path), corpus=real_assistant.corpus, embedder=real_assistant.embedder
     )
-    client = TestClient(create_app(empty, refresh_index=False))
+    client = TestClient(create_app(empty, refresh_index=False), base_url="http://localhost")
     assert client.get("/api/health").json()["status"] == "starting"
     for path, body in [
         ("/api/ask", {"question": "principle 5.2.4"}),

@@ -23,7 +23,7 @@ SCORES = {  # three assessors' scores for the twelve sub-elements
 @pytest.fixture
 def trainer_client(fake_assistant: Assistant) -> TestClient:
     """The whole app; trainers' routes need no search index, so the fast fake assistant does."""
-    return TestClient(create_app(fake_assistant, refresh_index=False))
+    return TestClient(create_app(fake_assistant, refresh_index=False), base_url="http://localhost")
 
 
 def test_a_whole_assessment_with_three_assessors(trainer_client: TestClient) -> None:
