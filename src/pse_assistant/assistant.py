@@ -158,7 +158,7 @@ class Assistant:
         from pse_assistant.answer.responder import Responder
 
         return Responder(
-            self.corpus, lambda query, k: self.search(query, k=k), self.llm, self._plan_answer
+            self.corpus, lambda query, k: self.search(_fit(query), k=k), self.llm, self._plan_answer
         )
 
     @cached_property
@@ -529,6 +529,16 @@ class Assistant:
                 ablation=ablation,
             ),
         )
+
+
+def _fit(query: str) -> str:
+    """A follow-up's query is the question plus the clauses in focus, which can pass the search's
+    length limit for a question at the limit; the middle goes, the clauses at the end stay."""
+    from pse_assistant.search.retrieval import MAX_QUERY_CHARS
+
+    if len(query) <= MAX_QUERY_CHARS:
+        return query
+    return f"{query[: MAX_QUERY_CHARS - 101]} {query[-100:]}"
 
 
 @lru_cache(maxsize=1)

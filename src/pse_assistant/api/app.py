@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
 from pse_assistant import __version__
 from pse_assistant.api.deps import COMMON
@@ -24,12 +25,13 @@ from pse_assistant.api.guards import install_guards
 from pse_assistant.api.routes import answers, corpus, documents, evals, plans, training
 from pse_assistant.core.errors import (
     BackendUnavailable,
+    Conflict,
     IndexNotReady,
     InvalidInput,
     NotFound,
     PseError,
 )
-from pse_assistant.core.fields import clean_text
+from pse_assistant.core.fields import PATTERN_HINTS, clean_text
 from pse_assistant.core.settings import Settings, get_settings
 
 DESCRIPTION = (
@@ -38,7 +40,6 @@ DESCRIPTION = (
     'Every error is JSON `{"error", "message"}`. Lists are paged: `limit` and `cursor` in, '
     "`items` and `next_cursor` out."
 )
-METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def _error(status: int, error: str, message: str, headers: dict[str, str] | None = None) -> Any:
@@ -52,43 +53,42 @@ def create_api(app: FastAPI | None = None, settings: Settings | None = None) -> 
     settings = settings or get_settings()
     app = app or FastAPI(title="pse-assistant", version=__version__, description=DESCRIPTION)
     limit = settings.max_body_kb * 1024
-    for module in (answers, corpus, documents, plans, training, evals):
-        app.include_router(module.router, max_body_size=limit, responses=COMMON)
-    app.include_router(_unknown_paths(app), max_body_size=limit)
+    routers = [m.router for m in (answers, corpus, documents, plans, training, evals)]
+    for router in routers:
+        app.include_router(router, max_body_size=limit, responses=COMMON)
+    known = [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
+    app.add_route("/api/{rest:path}", _UnknownPath(known), include_in_schema=False)
     install_guards(app, settings)
     _error_handlers(app, settings)
     return app
 
 
-def _unknown_paths(app: FastAPI) -> APIRouter:
+class _UnknownPath:
     """The last /api route: 405 with Allow for a known path, 404 for an unknown one.
 
-    Without it a wrong method fell through to the UI mounted at `/`, which answered 404.
+    Without it a wrong method fell through to the UI mounted at `/`, which answered 404. It is a
+    plain ASGI app, so Starlette routes every method to it (TRACE and QUERY included).
     """
-    router = APIRouter(include_in_schema=False)
 
-    @router.api_route("/api/{rest:path}", methods=METHODS)
-    async def unknown(request: Request, rest: str) -> Any:
+    def __init__(self, known: list[APIRoute]) -> None:
+        self.known = known
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
         path = request.url.path
         allowed = sorted(
-            {
-                method
-                for route in app.routes
-                if isinstance(route, APIRoute) and route.path != "/api/{rest:path}"
-                if route.path_regex.match(path)
-                for method in route.methods or ()
-            }
+            {m for route in self.known if route.path_regex.match(path) for m in route.methods or ()}
         )
         if allowed:
-            return _error(
+            response = _error(
                 405,
                 "method_not_allowed",
                 f"{request.method} is not served on {path}; use {', '.join(allowed)}.",
                 {"Allow": ", ".join(allowed)},
             )
-        return _error(404, "not_found", f"There is no endpoint {path}.")
-
-    return router
+        else:
+            response = _error(404, "not_found", f"There is no endpoint {path}.")
+        await response(scope, receive, send)
 
 
 def _error_handlers(app: FastAPI, settings: Settings) -> None:
@@ -120,6 +120,7 @@ def _error_handlers(app: FastAPI, settings: Settings) -> None:
 
     statuses: list[tuple[type[PseError], int, str]] = [
         (NotFound, 404, "not_found"),
+        (Conflict, 409, "conflict"),
         (IndexNotReady, 503, "index_not_ready"),
         (BackendUnavailable, 503, "unavailable"),
         (InvalidInput, 422, "invalid_input"),
@@ -137,6 +138,10 @@ def _validation_message(errors: Any) -> str:
             parts.append("The request body is not valid JSON.")
             continue
         where = ".".join(str(p) for p in error["loc"] if p != "body")
+        hint = PATTERN_HINTS.get(str((error.get("ctx") or {}).get("pattern", "")))
+        if hint:
+            parts.append(f"{where}: {hint}" if where else hint)
+            continue
         parts.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
     return "; ".join(parts) or "The request is not valid."
 

@@ -36,6 +36,7 @@ class ErrorBody(BaseModel):
 WHY = {
     404: "Not found: no such clause, conversation, assessment, answer or document.",
     405: "This method is not served on this path (see the Allow header).",
+    409: "The assessment does not allow it: an element it does not cover, or nothing scored yet.",
     413: "The request body is larger than PSE_MAX_BODY_KB.",
     422: "Invalid input: a field, a JSON body that does not parse, or a body that is not UTF-8.",
     500: "An unexpected error on the server; the message says nothing more, the log does.",

@@ -1,4 +1,4 @@
-"""What stands in front of every request, the API's and the UI's: the Host check, CORS, TRACE.
+"""What stands in front of every request, the API's and the UI's: the Host check and CORS.
 
 A web page on another site can reach a server on 127.0.0.1 by DNS rebinding (its own name made to
 resolve to 127.0.0.1); the browser then sends that name as the Host header. Answering only to the
@@ -24,7 +24,6 @@ from pse_assistant.core.settings import Settings
 
 # host, or [v6], with an optional port; anything else is not a Host header.
 _HOST = re.compile(r"^(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$")
-REFUSED_METHODS = frozenset({"TRACE", "CONNECT"})
 
 
 def host_of(header: str | None) -> str | None:
@@ -34,7 +33,7 @@ def host_of(header: str | None) -> str | None:
 
 
 class HostGuard:
-    """Answer 400 to a request whose Host header is not a trusted name, and 405 to TRACE."""
+    """Answer 400 to a request whose Host header is not a trusted name."""
 
     def __init__(self, app: ASGIApp, hosts: list[str]) -> None:
         self.app = app
@@ -44,10 +43,6 @@ class HostGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
-            return
-        if scope["type"] == "http" and scope["method"] in REFUSED_METHODS:
-            response = _json(405, "method_not_allowed", f"{scope['method']} is not served here.")
-            await response(scope, receive, send)
             return
         header = Headers(scope=scope).get("host")
         if self.any or host_of(header) in self.hosts:

@@ -47,6 +47,19 @@ class InvalidInput(PseError):
     """A request that cannot be served as given: empty, too long, or malformed."""
 
 
+class NotApplicable(NotFound, InvalidInput):
+    """Something that exists but has none of what was asked: no plan for clause 1 (Scope), no
+    question 28 in an eight-question quiz, no element 5.1.1 in an assessment of the sub-elements.
+
+    The API answers 404 (that plan, question or element does not exist); for other callers it is
+    also invalid input, as it always was.
+    """
+
+
+class Conflict(InvalidInput):
+    """A request the current state does not allow yet (a plan from gaps before any score): 409."""
+
+
 class IngestError(PseError):
     """A user document that cannot be ingested, with a one-line reason."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Strict, StringConstraints
 
 # Everything XML 1.0 cannot hold, plus the C1 controls (valid XML, but invisible and never meant).
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -37,23 +37,60 @@ def clean_text(value: str, multiline: bool = False) -> str:
     return _UNWANTED.sub("", text)
 
 
-def _line(value: Any) -> Any:
-    return clean_text(value) if isinstance(value, str) else value
+# A character a text field may hold, and a visible one (not a space). The patterns go into the
+# OpenAPI document as they are, so what it promises is exactly what the server accepts.
+_OK_LINE = r"[^\u0000-\u001f\u007f-\u009f\ufffe\uffff]"
+_OK_TEXT = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]"
+_VISIBLE = r"[^\s\u0000-\u001f\u007f-\u009f\ufffe\uffff]"
 
 
-def _text(value: Any) -> Any:
-    return clean_text(value, multiline=True) if isinstance(value, str) else value
+def text_pattern(visible: int = 1, multiline: bool = False) -> str:
+    """A regular expression for text without control characters, `visible` long once trimmed.
+
+    Single-line text has no tab or line break; multi-line text may have them. `visible` is 0 (may
+    be empty), 1 (one visible character), 2 (two) or 3 (three from the first visible character to
+    the last), the minimum lengths the project's fields have after trimming.
+    """
+    ok = _OK_TEXT if multiline else _OK_LINE
+    middle = {0: "", 1: _VISIBLE, 2: f"{_VISIBLE}{ok}*{_VISIBLE}", 3: f"{_VISIBLE}{ok}+{_VISIBLE}"}
+    if visible == 0:
+        return f"^{ok}*$"
+    return f"^{ok}*{middle[visible]}{ok}*$"
 
 
-# Cleaned before the length checks run, so "\x01" alone is as empty as "".
-Line = Annotated[str, BeforeValidator(_line)]
-"""A single-line text field (a name, an id, a title)."""
-Text = Annotated[str, BeforeValidator(_text)]
-"""A multi-line text field (a question, evidence, a comment)."""
+PATTERN_HINTS = {
+    text_pattern(1): "needs visible text, on one line, without control characters",
+    text_pattern(
+        2
+    ): "needs at least two visible characters, on one line, without control characters",
+    text_pattern(1, True): "needs visible text without control characters",
+    text_pattern(3, True): "needs at least three visible characters, without control characters",
+    text_pattern(0, True): "must not contain control characters",
+}
+"""What each pattern means, in the words an error message uses."""
+
+Line = Annotated[str, StringConstraints(pattern=text_pattern(1))]
+"""A single-line text field (a name, an id): visible text, no control characters."""
+Text = Annotated[str, StringConstraints(pattern=text_pattern(1, True))]
+"""A multi-line text field (a question): visible text, no control characters but tab and breaks."""
+OptionalText = Annotated[str, StringConstraints(pattern=text_pattern(0, True))]
+"""Multi-line text that may be empty (evidence, a comment, priorities)."""
 ClauseRef = Annotated[
-    str, BeforeValidator(_line), StringConstraints(min_length=1, max_length=MAX_CLAUSE_REF)
+    str, StringConstraints(min_length=1, max_length=MAX_CLAUSE_REF, pattern=text_pattern(1))
 ]
 """A clause as people write it (`7.2.3`, `§7.2.3`, `clause 7.2.3`), at most 40 characters."""
+
+
+def _json_integer(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")  # not "3", not true: JSON's integer, no more
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_json_integer)]
+"""A JSON integer: `3` or `3.0` (JSON Schema's integer), never the string "3" or `true`."""
+Flag = Annotated[bool, Strict()]
+"""A JSON boolean: `true` or `false`, never "yes" or 1."""
 
 
 def scrub(value: T) -> T:

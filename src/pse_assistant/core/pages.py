@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from pse_assistant.core.errors import InvalidInput
+from pse_assistant.core.errors import InvalidInput, NotApplicable
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
@@ -39,8 +39,11 @@ def encode_cursor(*key: str | int | float) -> str:
 
 
 def decode_cursor(cursor: str, types: tuple[type, ...]) -> list[Any]:
-    """The sort key a cursor holds, checked against the types expected; `InvalidInput` otherwise."""
-    problem = InvalidInput("The cursor is not one this server gave out; start again without it.")
+    """The sort key a cursor holds, checked against the types expected.
+
+    A cursor this server never gave out names no page: `NotApplicable` (404 in the API).
+    """
+    problem = NotApplicable("There is no page at this cursor; start again without it.")
     if len(cursor) > MAX_CURSOR_CHARS:
         raise problem
     try:

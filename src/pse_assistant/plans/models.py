@@ -7,7 +7,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from pse_assistant.core.fields import ClauseRef, Line, Text
+from pse_assistant.core.fields import ClauseRef, OptionalText, Whole, text_pattern
 from pse_assistant.corpus.structure import CLAUSE_ID
 from pse_assistant.plans.rules import SAY, OrgType, Say, org_type_of
 
@@ -17,19 +17,19 @@ class PlanProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    organization: Line = Field(min_length=2, max_length=120)
+    organization: str = Field(min_length=2, max_length=120, pattern=text_pattern(2))
     org_type: OrgType = "other"
     size: Literal["small", "medium", "large"] = "medium"
-    horizon_months: int = Field(default=12, ge=3, le=36)
-    maturity: int = Field(default=2, ge=1, le=5)
-    priorities: Text = Field(default="", max_length=1000)
-    constraints: Text = Field(default="", max_length=1000)
+    horizon_months: Whole = Field(default=12, ge=3, le=36)
+    maturity: Whole = Field(default=2, ge=1, le=5)
+    priorities: OptionalText = Field(default="", max_length=1000)
+    constraints: OptionalText = Field(default="", max_length=1000)
 
     @model_validator(mode="before")
     @classmethod
     def _derive_org_type(cls, data: Any) -> Any:
         """Read the type from the free text when not given, so people only type their name."""
-        if isinstance(data, dict) and not data.get("org_type"):
+        if isinstance(data, dict) and "org_type" not in data:
             return data | {"org_type": org_type_of(str(data.get("organization", "")))}
         return data
 

@@ -10,7 +10,7 @@ import statistics
 
 from pydantic import BaseModel, Field
 
-from pse_assistant.core.errors import InvalidInput
+from pse_assistant.core.errors import Conflict, InvalidInput
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import MaturityLevel, Note
 from pse_assistant.plans.drafting import draft_plan
@@ -276,7 +276,7 @@ def gaps_to_plan(
         raise InvalidInput("Choose at least one element to plan for.")
     scored = [e for e in result.elements if e.value is not None]
     if not scored:
-        raise InvalidInput("Score at least one element before turning the gaps into a plan.")
+        raise Conflict("Score at least one element before turning the gaps into a plan.")
     chosen = sorted(scored, key=lambda e: (e.value or 0, sort_key(e.clause)))[:weakest]
     maturity = min(5, max(1, round(statistics.fmean(e.value or 0 for e in chosen))))
     profile = PlanProfile(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pse_assistant.core.errors import InvalidInput, NotFound
+from pse_assistant.core.errors import Conflict, InvalidInput, NotFound
 from pse_assistant.core.fields import clean_text
 from pse_assistant.core.pages import Page, check_limit, decode_cursor, encode_cursor
 from pse_assistant.core.store import SqliteStore
@@ -168,7 +168,7 @@ class AssessmentStore(SqliteStore):
     def _clause(self, assessment: Assessment, clause: str) -> str:
         clause_id = normalize_clause_ref(str(clause))
         if clause_id not in assessment.items:
-            raise InvalidInput(
+            raise Conflict(
                 f"Clause '{clause}' is not assessed in '{assessment.name}'. "
                 f"Choose one of: {', '.join(assessment.items)}."
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pse_assistant.core.errors import InvalidInput
+from pse_assistant.core.errors import InvalidInput, NotApplicable
 from pse_assistant.core.pages import Page
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.plans.models import ActionPlan
@@ -136,7 +136,7 @@ class Training:
         """Whether `letter` answers question `number` of the clause's quiz, with the explanation."""
         items = self.quiz(clause, count)
         if not 1 <= number <= len(items):
-            raise InvalidInput(
+            raise NotApplicable(
                 f"The quiz for {clause} has questions 1 to {len(items)}, not {number}."
             )
         return check_answer(items[number - 1], letter)

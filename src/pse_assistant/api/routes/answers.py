@@ -15,7 +15,7 @@ from pse_assistant.answer.conversations import Conversation
 from pse_assistant.answer.models import Answer, AnswerEvent
 from pse_assistant.api.deps import AssistantDep, PageParams, errors
 from pse_assistant.core.errors import NotFound, PseError
-from pse_assistant.core.fields import Line, Text
+from pse_assistant.core.fields import Line, OptionalText, Text
 from pse_assistant.core.pages import Page
 from pse_assistant.search.retrieval import MAX_QUERY_CHARS
 
@@ -29,7 +29,18 @@ STREAM: dict[int | str, dict[str, Any]] = {
             "Answer). An `error` event ({error, message}) ends a stream that fails part way, e.g. "
             "when the conversation is deleted meanwhile."
         ),
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "required": ["event", "data"],
+                    "properties": {
+                        "event": {"type": "string", "enum": ["token", "reset", "answer", "error"]},
+                        "data": {"type": "string", "description": "The event as JSON."},
+                    },
+                }
+            }
+        },
     }
 }
 
@@ -48,7 +59,7 @@ class FeedbackRequest(BaseModel):
 
     answer_id: Line = Field(min_length=1, max_length=64)
     rating: Literal["up", "down"]
-    comment: Text = Field(default="", max_length=2000)
+    comment: OptionalText = Field(default="", max_length=2000)
 
 
 class FeedbackResponse(BaseModel):
@@ -84,7 +95,7 @@ async def ask_stream(body: AskRequest, assistant: AssistantDep) -> EventSourceRe
     return EventSourceResponse(stream())
 
 
-@router.get("/conversations", response_model=Page[Conversation])
+@router.get("/conversations", response_model=Page[Conversation], responses=errors(404))
 def conversations(assistant: AssistantDep, page: PageParams) -> Page[Conversation]:
     """Saved conversations, newest first (without their turns), a page at a time."""
     return assistant.conversation_page(*page)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from pse_assistant import __version__
 from pse_assistant.api.deps import AssistantDep, errors
-from pse_assistant.core.fields import MAX_CLAUSE_REF, Text
+from pse_assistant.core.fields import MAX_CLAUSE_REF, Text, Whole
 from pse_assistant.corpus.structure import Clause
 from pse_assistant.corpus.views import ClauseView
 from pse_assistant.search.retrieval import MAX_QUERY_CHARS, SearchResult
@@ -21,7 +21,7 @@ class SearchRequest(BaseModel):
     """A search query."""
 
     query: Text = Field(min_length=1, max_length=MAX_QUERY_CHARS)
-    k: int = Field(default=5, ge=1, le=50)
+    k: Whole = Field(default=5, ge=1, le=50)
 
 
 class Health(BaseModel):

@@ -11,7 +11,7 @@ from pse_assistant.search.index import UserDocument
 router = APIRouter(prefix="/api", tags=["corpus and search"])
 
 
-@router.get("/documents", response_model=Page[UserDocument], responses=errors(503))
+@router.get("/documents", response_model=Page[UserDocument], responses=errors(404, 503))
 def documents(assistant: AssistantDep, page: PageParams) -> Page[UserDocument]:
     """Documents added with `pse ingest`, oldest first: file, passages, pages, clauses tagged.
 

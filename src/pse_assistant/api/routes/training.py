@@ -8,8 +8,23 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from pse_assistant.api.deps import ERRORS, AssistantDep, PageParams, download, file_responses
-from pse_assistant.core.fields import MAX_CLAUSE_REF, ClauseRef, Line, Text
+from pse_assistant.api.deps import (
+    ERRORS,
+    AssistantDep,
+    PageParams,
+    download,
+    errors,
+    file_responses,
+)
+from pse_assistant.core.fields import (
+    MAX_CLAUSE_REF,
+    ClauseRef,
+    Flag,
+    Line,
+    OptionalText,
+    Whole,
+    text_pattern,
+)
 from pse_assistant.core.pages import Page
 from pse_assistant.plans.models import ActionPlan
 from pse_assistant.training.assessment import (
@@ -22,6 +37,8 @@ from pse_assistant.training.assessment import (
 from pse_assistant.training.workshop import QuizFeedback, WorkshopPack
 
 router = APIRouter(prefix="/api", tags=["trainers and assessors"])
+# The elements an assessment can score: the twelve sub-elements and the fourteen principles.
+ASSESSED = r"^(?:7\.[1-4]\.[1-3]|5\.[12]\.[1-7])$"
 AssessmentId = Annotated[str, Path(max_length=64)]
 ClausePath = Annotated[str, Path(max_length=MAX_CLAUSE_REF)]
 
@@ -30,33 +47,33 @@ class NewAssessment(BaseModel):
     """An assessment to start."""
 
     name: Line = Field(min_length=1, max_length=120)
-    organization: Line = Field(min_length=2, max_length=120)
-    include_principles: bool = False
+    organization: str = Field(min_length=2, max_length=120, pattern=text_pattern(2))
+    include_principles: Flag = False
 
 
 class ScoreRequest(BaseModel):
     """One assessor's score for one element."""
 
     assessor: Line = Field(min_length=1, max_length=80)
-    clause: ClauseRef
-    score: int = Field(ge=1, le=5, strict=True)
-    evidence: Text = Field(default="", max_length=2000)
+    clause: str = Field(pattern=ASSESSED, examples=["7.2.3"])
+    score: Whole = Field(ge=1, le=5)
+    evidence: OptionalText = Field(default="", max_length=2000)
 
 
 class ConsensusRequest(BaseModel):
     """The score agreed in the consensus meeting, and why."""
 
-    clause: ClauseRef
-    score: int = Field(ge=1, le=5, strict=True)
-    reason: Text = Field(min_length=3, max_length=1000)
+    clause: str = Field(pattern=ASSESSED, examples=["7.2.3"])
+    score: Whole = Field(ge=1, le=5)
+    reason: str = Field(min_length=3, max_length=1000, pattern=text_pattern(3, multiline=True))
 
 
 class GapPlanRequest(BaseModel):
     """Turn the weakest elements into a programme plan."""
 
-    organization: Line = Field(min_length=2, max_length=120)
-    horizon_months: int = Field(default=12, ge=3, le=36)
-    weakest: int = Field(default=3, ge=1, le=12)
+    organization: str = Field(min_length=2, max_length=120, pattern=text_pattern(2))
+    horizon_months: Whole = Field(default=12, ge=3, le=36)
+    weakest: Whole = Field(default=3, ge=1, le=12)
 
 
 class WorkshopRequest(BaseModel):
@@ -64,7 +81,7 @@ class WorkshopRequest(BaseModel):
 
     clause: ClauseRef = Field(examples=["5.1.1"])
     minutes: Literal[60, 90, 180] = 90
-    audience: Line = Field(default="managers", max_length=40, examples=["managers"])
+    audience: Literal["front-line-staff", "managers", "leadership", "assessors"] = "managers"
 
 
 class QuizQuestion(BaseModel):
@@ -79,8 +96,8 @@ class QuizQuestion(BaseModel):
 class QuizAnswer(BaseModel):
     """A participant's answer to one question."""
 
-    number: int = Field(ge=1, le=100)
-    answer: Line = Field(min_length=1, max_length=1)
+    number: Whole = Field(ge=1, le=100)
+    answer: str = Field(pattern="^[A-Za-z]$", description="The letter of the option chosen.")
 
 
 @router.get("/assessment-items", response_model=list[AssessmentItem])
@@ -95,7 +112,7 @@ def create_assessment(body: NewAssessment, assistant: AssistantDep) -> Assessmen
     return assistant.training.create(body.name, body.organization, body.include_principles)
 
 
-@router.get("/assessments", response_model=Page[Assessment])
+@router.get("/assessments", response_model=Page[Assessment], responses=ERRORS)
 def assessments(assistant: AssistantDep, page: PageParams) -> Page[Assessment]:
     """Assessments, newest first, a page at a time."""
     return assistant.training.assessment_page(*page)
@@ -113,7 +130,9 @@ def delete_assessment(assessment_id: AssessmentId, assistant: AssistantDep) -> N
     assistant.training.delete(assessment_id)
 
 
-@router.put("/assessments/{assessment_id}/scores", response_model=Score, responses=ERRORS)
+@router.put(
+    "/assessments/{assessment_id}/scores", response_model=Score, responses=errors(404, 409, 422)
+)
 def score(assessment_id: AssessmentId, body: ScoreRequest, assistant: AssistantDep) -> Score:
     """Record one assessor's score and evidence; scoring again replaces it."""
     return assistant.training.score(
@@ -121,7 +140,11 @@ def score(assessment_id: AssessmentId, body: ScoreRequest, assistant: AssistantD
     )
 
 
-@router.put("/assessments/{assessment_id}/consensus", response_model=Consensus, responses=ERRORS)
+@router.put(
+    "/assessments/{assessment_id}/consensus",
+    response_model=Consensus,
+    responses=errors(404, 409, 422),
+)
 def consensus(
     assessment_id: AssessmentId, body: ConsensusRequest, assistant: AssistantDep
 ) -> Consensus:
@@ -161,7 +184,9 @@ def report(
     return download(assistant.assessment_report_download(assessment_id, format))
 
 
-@router.post("/assessments/{assessment_id}/plan", response_model=ActionPlan, responses=ERRORS)
+@router.post(
+    "/assessments/{assessment_id}/plan", response_model=ActionPlan, responses=errors(404, 409, 422)
+)
 def plan_from_gaps(
     assessment_id: AssessmentId, body: GapPlanRequest, assistant: AssistantDep
 ) -> ActionPlan:
