@@ -57,7 +57,9 @@ def create_api(app: FastAPI | None = None, settings: Settings | None = None) -> 
     for router in routers:
         app.include_router(router, max_body_size=limit, responses=COMMON)
     known = [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
-    app.add_route("/api/{rest:path}", _UnknownPath(known), include_in_schema=False)
+    # Starlette takes an ASGI app here and sends it every method; its annotation names only
+    # request handlers (which would get GET alone).
+    app.add_route("/api/{rest:path}", _UnknownPath(known), include_in_schema=False)  # type: ignore[arg-type]
     install_guards(app, settings)
     _error_handlers(app, settings)
     return app
