@@ -31,7 +31,7 @@ from pse_assistant.core.errors import (
     NotFound,
     PseError,
 )
-from pse_assistant.core.fields import PATTERN_HINTS, clean_text
+from pse_assistant.core.fields import clean_text, field_message
 from pse_assistant.core.settings import Settings, get_settings
 
 DESCRIPTION = (
@@ -139,12 +139,7 @@ def _validation_message(errors: Any) -> str:
         if error.get("type") == "json_invalid":
             parts.append("The request body is not valid JSON.")
             continue
-        where = ".".join(str(p) for p in error["loc"] if p != "body")
-        hint = PATTERN_HINTS.get(str((error.get("ctx") or {}).get("pattern", "")))
-        if hint:
-            parts.append(f"{where}: {hint}" if where else hint)
-            continue
-        parts.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
+        parts.append(field_message(error))
     return "; ".join(parts) or "The request is not valid."
 
 

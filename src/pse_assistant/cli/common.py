@@ -45,9 +45,9 @@ def exit_code(error: PseError) -> int:
 
 def invalid(error: ValidationError) -> InvalidInput:
     """A pydantic validation error as the one-line message a person reads."""
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return InvalidInput(f"{where}: {first['msg']}" if where else str(first["msg"]))
+    from pse_assistant.core.fields import field_message
+
+    return InvalidInput(field_message(error.errors()[0]))
 
 
 class Commands(typer.core.TyperGroup):

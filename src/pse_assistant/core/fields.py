@@ -69,6 +69,15 @@ PATTERN_HINTS = {
 }
 """What each pattern means, in the words an error message uses."""
 
+
+def field_message(error: Any) -> str:
+    """One pydantic error as a person reads it: `field: reason`, patterns said in words."""
+    where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+    hint = PATTERN_HINTS.get(str((error.get("ctx") or {}).get("pattern", "")))
+    reason = hint or str(error.get("msg", "is not valid"))
+    return f"{where}: {reason}" if where else reason
+
+
 Line = Annotated[str, StringConstraints(pattern=text_pattern(1))]
 """A single-line text field (a name, an id): visible text, no control characters."""
 Text = Annotated[str, StringConstraints(pattern=text_pattern(1, True))]
