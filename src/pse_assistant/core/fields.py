@@ -58,7 +58,10 @@ def text_pattern(visible: int = 1, multiline: bool = False) -> str:
     return f"^{ok}*{middle[visible]}{ok}*$"
 
 
+# The elements an assessment can score: the twelve sub-elements and the fourteen principles.
+ASSESSED_CLAUSE = r"^(?:7\.[1-4]\.[1-3]|5\.[12]\.[1-7])$"
 PATTERN_HINTS = {
+    ASSESSED_CLAUSE: "must be a sub-element (7.1.1 to 7.4.3) or a principle (5.1.1 to 5.2.7)",
     text_pattern(1): "needs visible text, on one line, without control characters",
     text_pattern(
         2
@@ -74,7 +77,9 @@ def field_message(error: Any) -> str:
     """One pydantic error as a person reads it: `field: reason`, patterns said in words."""
     where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
     hint = PATTERN_HINTS.get(str((error.get("ctx") or {}).get("pattern", "")))
-    reason = hint or str(error.get("msg", "is not valid"))
+    if hint and isinstance(error.get("input"), str):
+        hint = f"{hint}, not {clean_text(error['input'])[:40]!r}"
+    reason = hint or str(error.get("msg", "is not valid")).removeprefix("Value error, ")
     return f"{where}: {reason}" if where else reason
 
 

@@ -17,6 +17,7 @@ from pse_assistant.api.deps import (
     file_responses,
 )
 from pse_assistant.core.fields import (
+    ASSESSED_CLAUSE,
     MAX_CLAUSE_REF,
     ClauseRef,
     Flag,
@@ -37,8 +38,6 @@ from pse_assistant.training.assessment import (
 from pse_assistant.training.workshop import QuizFeedback, WorkshopPack
 
 router = APIRouter(prefix="/api", tags=["trainers and assessors"])
-# The elements an assessment can score: the twelve sub-elements and the fourteen principles.
-ASSESSED = r"^(?:7\.[1-4]\.[1-3]|5\.[12]\.[1-7])$"
 AssessmentId = Annotated[str, Path(max_length=64)]
 ClausePath = Annotated[str, Path(max_length=MAX_CLAUSE_REF)]
 
@@ -55,7 +54,7 @@ class ScoreRequest(BaseModel):
     """One assessor's score for one element."""
 
     assessor: Line = Field(min_length=1, max_length=80)
-    clause: str = Field(pattern=ASSESSED, examples=["7.2.3"])
+    clause: str = Field(pattern=ASSESSED_CLAUSE, examples=["7.2.3"])
     score: Whole = Field(ge=1, le=5)
     evidence: OptionalText = Field(default="", max_length=2000)
 
@@ -63,7 +62,7 @@ class ScoreRequest(BaseModel):
 class ConsensusRequest(BaseModel):
     """The score agreed in the consensus meeting, and why."""
 
-    clause: str = Field(pattern=ASSESSED, examples=["7.2.3"])
+    clause: str = Field(pattern=ASSESSED_CLAUSE, examples=["7.2.3"])
     score: Whole = Field(ge=1, le=5)
     reason: str = Field(min_length=3, max_length=1000, pattern=text_pattern(3, multiline=True))
 
