@@ -76,8 +76,9 @@ PATTERN_HINTS = {
 def field_message(error: Any) -> str:
     """One pydantic error as a person reads it: `field: reason`, patterns said in words."""
     where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
-    hint = PATTERN_HINTS.get(str((error.get("ctx") or {}).get("pattern", "")))
-    if hint and isinstance(error.get("input"), str):
+    pattern = str((error.get("ctx") or {}).get("pattern", ""))
+    hint = PATTERN_HINTS.get(pattern)
+    if pattern == ASSESSED_CLAUSE and isinstance(error.get("input"), str):
         hint = f"{hint}, not {clean_text(error['input'])[:40]!r}"
     reason = hint or str(error.get("msg", "is not valid")).removeprefix("Value error, ")
     return f"{where}: {reason}" if where else reason
