@@ -45,8 +45,12 @@ def main() -> None:
     subprocess.run([PSE, "index"], env=env, check=True, capture_output=True)
     port = free_port()
     started = time.perf_counter()
+    log = data / "server.log"
     server = subprocess.Popen(
-        [PSE, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL
+        [PSE, "serve", "--port", str(port)],
+        env=env,
+        stderr=log.open("w"),
+        stdout=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -64,11 +68,15 @@ def main() -> None:
             for line in (DATASETS / "test.jsonl").read_text().splitlines()
             if json.loads(line).get("question")
         ]
+        # The first question loads every chunk and builds BM25 (seconds): measure after it.
+        httpx.post(f"{url}/api/ask", json={"question": questions[0]}, timeout=120)
         for clients in args.clients:
             load(url, questions, clients, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        failures = log.read_text().count("Traceback")
+        print(f"server log: {failures} tracebacks ({log})")
 
 
 def load(url: str, questions: list[str], clients: int, seconds: float) -> None:
