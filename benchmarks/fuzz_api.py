@@ -107,7 +107,8 @@ def fuzz(
     if max_time:
         command += ["--max-time", str(int(max_time))]
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    # In the report folder: schemathesis keeps a cache in its working directory.
+    done = subprocess.run(command, capture_output=True, text=True, timeout=3600, cwd=report)
     seconds = time.perf_counter() - started
     found = sorted(report.glob("*.json"))
     data = json.loads(found[-1].read_text()) if found else {}

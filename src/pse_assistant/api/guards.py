@@ -6,7 +6,8 @@ loopback names, the configured host and `PSE_ALLOWED_HOSTS` shuts that door. COR
 middleware, always installed so that Gradio does not add its localhost-with-credentials policy
 (Gradio skips its own when the parent app has a `CORSMiddleware`), and it allows only
 `PSE_CORS_ORIGINS`, without credentials. The request-body limit is FastAPI's `max_body_size` (see
-`pse_assistant.api.app`), which counts streamed bytes.
+`pse_assistant.api.app`), which counts streamed bytes; a body *declared* too large for /api is
+answered here, at once and as JSON (Starlette's limiter would answer it in plain text).
 """
 
 from __future__ import annotations
@@ -33,19 +34,32 @@ def host_of(header: str | None) -> str | None:
 
 
 class HostGuard:
-    """Answer 400 to a request whose Host header is not a trusted name."""
+    """Answer 400 to a request whose Host header is not a trusted name, and 413 to an /api request
+    whose declared Content-Length is over the API's limit."""
 
-    def __init__(self, app: ASGIApp, hosts: list[str]) -> None:
+    def __init__(self, app: ASGIApp, hosts: list[str], max_body_kb: int = 64) -> None:
         self.app = app
         self.hosts = frozenset(hosts)
         self.any = "*" in self.hosts
+        self.max_body_kb = max_body_kb
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        header = Headers(scope=scope).get("host")
+        headers = Headers(scope=scope)
+        header = headers.get("host")
         if self.any or host_of(header) in self.hosts:
+            length = headers.get("content-length", "")
+            if (
+                scope["type"] == "http"
+                and scope["path"].startswith("/api/")
+                and length.isdigit()
+                and int(length) > self.max_body_kb * 1024
+            ):
+                message = f"The request body is too large (at most {self.max_body_kb} KB)."
+                await _json(413, "too_large", message)(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         shown = clean_text(header or "")[:100]
@@ -71,4 +85,4 @@ def install_guards(app: FastAPI, settings: Settings) -> None:
         allow_methods=["GET", "POST", "PUT", "DELETE"],
         allow_headers=["content-type"],
     )
-    app.add_middleware(HostGuard, hosts=settings.trusted_hosts())
+    app.add_middleware(HostGuard, hosts=settings.trusted_hosts(), max_body_kb=settings.max_body_kb)
