@@ -20,10 +20,10 @@ from fuzz_api import fuzz, serve  # noqa: E402
 def test_schemathesis_finds_nothing(tmp_path: Path) -> None:
     url, server = serve(tmp_path / "data")
     try:
-        result = fuzz(url, max_examples=10, seed=1, workers=1, max_time=100)
+        result = fuzz(url, max_examples=25, seed=1, workers=1)  # about 30 s, 1,600 cases
     finally:
         server.should_exit = True  # type: ignore[attr-defined]
-    assert result.cases > 300, result.output[-2000:]
+    assert result.cases > 1000, result.output[-2000:]
     assert result.exit_code == 0 and result.failures == 0 and result.errors == 0, result.output[
         -6000:
     ]
