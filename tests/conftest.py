@@ -24,7 +24,7 @@ from tests.fakes import HashEmbeddings
 
 CORPUS_DIR = default_corpus_dir()
 # A test using one of these needs the real model, a live server or a browser: it is `slow`.
-SLOW_FIXTURES = {"real_assistant", "private_real_assistant", "live_url", "client"}
+SLOW_FIXTURES = {"real_assistant", "private_real_assistant", "live_url", "client", "live"}
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from pse_assistant.server import create_app
 
 @pytest.fixture(scope="module")
 def client(real_assistant: Assistant) -> TestClient:
-    return TestClient(create_app(real_assistant, refresh_index=False))
+    return TestClient(create_app(real_assistant, refresh_index=False), base_url="http://localhost")
 
 
 def test_ask_and_conversations(client: TestClient) -> None:
@@ -33,7 +33,7 @@ def test_ask_and_conversations(client: TestClient) -> None:
     ).json()
     assert follow["intent"] == "indicators" and follow["clauses"][0] == answer["clauses"][0]
     listed = client.get("/api/conversations").json()
-    assert cid in [c["id"] for c in listed]
+    assert cid in [c["id"] for c in listed["items"]] and listed["next_cursor"] is None
     conversation = client.get(f"/api/conversations/{cid}").json()
     assert [t["question"] for t in conversation["turns"]] == [
         "how do we engage staff when pay is fixed?",
@@ -138,7 +138,8 @@ def test_plans_as_json_and_downloads(client: TestClient, tmp_path: Path) -> None
             422,
             "maturity: Input should be less than or equal to 5",
         ),
-        ("post", "/api/plans", PLAN | {"clauses": ["4"]}, 422, "Clause 4 Relevance and benefits"),
+        # clause 4 exists but has no plan: that plan is not found (it was 422 before issue 12)
+        ("post", "/api/plans", PLAN | {"clauses": ["4"]}, 404, "Clause 4 Relevance and benefits"),
         ("post", "/api/plans", PLAN | {"clauses": ["7.9"]}, 404, "There is no clause 7.9"),
         (
             "post",
@@ -212,7 +213,7 @@ def test_503_while_the_index_is_not_ready(tmp_path: Path, real_assistant: Assist
     empty = Assistant(
         Settings(data_dir=tmp_path), corpus=real_assistant.corpus, embedder=real_assistant.embedder
     )
-    client = TestClient(create_app(empty, refresh_index=False))
+    client = TestClient(create_app(empty, refresh_index=False), base_url="http://localhost")
     assert client.get("/api/health").json()["status"] == "starting"
     for path, body in [
         ("/api/ask", {"question": "principle 5.2.4"}),

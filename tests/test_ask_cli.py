@@ -35,6 +35,8 @@ def test_ask_json_and_conversation(runner: CliRunner) -> None:
         "section": "In brief",
         "quote": first["citations"][0]["quote"],
         "source": "corpus/guidance/5.2.4.md",
+        "origin": "corpus",
+        "origin_label": "pse-assistant guidance",
     }
     follow = json.loads(
         runner.invoke(

@@ -16,11 +16,11 @@ from pse_assistant.training.assessment import (
     PRINCIPLES,
     SUB_ELEMENTS,
     AssessmentResult,
-    AssessmentStore,
     assessment_items,
     gaps_to_plan,
 )
 from pse_assistant.training.assessment_export import to_docx, to_xlsx
+from pse_assistant.training.assessment_store import AssessmentStore
 from pse_assistant.training.charts import write_charts
 
 # Three assessors who agree on 7.1.x, split widely on 7.2.3 and rate 7.4.x low.

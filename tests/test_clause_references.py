@@ -43,7 +43,9 @@ def test_pse_clause_lists_the_references(assistant: Assistant, cli_for: CliFor) 
 
 
 def test_the_api_clause_view_includes_them(fake_assistant: Assistant) -> None:
-    client = TestClient(create_app(fake_assistant, refresh_index=False))
+    client = TestClient(
+        create_app(fake_assistant, refresh_index=False), base_url="http://localhost"
+    )
     one = client.get("/api/clauses/7.2.3").json()
     assert one["last_reviewed"] == "2026-11-30"
     refs = {r["id"]: r for r in one["references"]}

@@ -151,7 +151,7 @@ def test_cli_names_the_templates_when_one_is_unknown(runner: CliRunner, tmp_path
 
 @pytest.fixture
 def api(fake_assistant: Assistant) -> TestClient:
-    return TestClient(create_app(fake_assistant, refresh_index=False))
+    return TestClient(create_app(fake_assistant, refresh_index=False), base_url="http://localhost")
 
 
 def test_api_lists_templates_and_serves_both_formats(api: TestClient) -> None:

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from pse_assistant.core.downloads import DownloadArea
-from pse_assistant.core.errors import NotFound
+from pse_assistant.core.downloads import DownloadArea, within
+from pse_assistant.core.errors import InvalidInput, NotFound
+from pse_assistant.core.fields import clean_text
+from pse_assistant.core.pages import Page, check_limit, decode_cursor, encode_cursor
 from pse_assistant.core.settings import Settings, get_settings
 from pse_assistant.corpus.loader import Corpus, load_corpus
 from pse_assistant.corpus.structure import Clause
@@ -30,8 +32,9 @@ if TYPE_CHECKING:
     from pse_assistant.answer.responder import Responder
     from pse_assistant.answer.understanding import Vocabulary
     from pse_assistant.core.errors import CorpusError
+    from pse_assistant.evals.run import EvalRun
     from pse_assistant.plans.models import ActionPlan, PlanRequest
-    from pse_assistant.search.index import BuildReport, ChunkIndex, Progress
+    from pse_assistant.search.index import BuildReport, ChunkIndex, Progress, UserDocument
     from pse_assistant.search.retrieval import (
         ClauseRetriever,
         HybridSearcher,
@@ -189,7 +192,7 @@ class Assistant:
         from pse_assistant.answer.responder import Parts, Responder
 
         parts = Parts(
-            search=lambda query, k: self.search(query, k=k),
+            search=lambda query, k: self.search(_fit(query), k=k),
             vector=self.searcher.query_vector,
             units=self.unit_index.current,
             vocabulary=self.vocabulary,
@@ -201,7 +204,7 @@ class Assistant:
     @cached_property
     def training(self) -> Training:
         """Self-assessments, workshop packs and quizzes (assessments in SQLite in the data folder)."""
-        from pse_assistant.training.assessment import AssessmentStore
+        from pse_assistant.training.assessment_store import AssessmentStore
         from pse_assistant.training.service import Training
 
         return Training(
@@ -211,7 +214,7 @@ class Assistant:
     @cached_property
     def downloads(self) -> DownloadArea:
         """The managed folder for files written for download; swept as new ones are made."""
-        return DownloadArea()
+        return DownloadArea(max_age=self.settings.downloads_max_age)
 
     # -- the corpus ----------------------------------------------------------------------------------
     def validate_corpus(self) -> list[CorpusError]:
@@ -307,20 +310,30 @@ class Assistant:
 
         return ClauseRetriever(searcher=self.searcher, k=k)
 
-    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
-        """Add the user's own files to the index; a bad file is refused, the others still added."""
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        progress: Progress | None = None,
+        follow_symlinks: bool = False,
+    ) -> IngestReport:
+        """Add the user's own files to the index; a bad file is refused, the others still added.
+
+        Each file is held to the `PSE_INGEST_*` limits (size unpacked, pages, passages, seconds);
+        a symbolic link is refused, naming the link, unless `follow_symlinks`.
+        """
         from pse_assistant.core.errors import IngestError
         from pse_assistant.search.index import BuildReport
         from pse_assistant.search.ingest import chunk_file, expand_paths
+        from pse_assistant.search.limits import IngestLimits
 
         self.ensure_index()
-        max_bytes = int(self.settings.max_upload_mb * 1_000_000)
-        failed: list[tuple[str, str]] = []
+        limits = IngestLimits.from_settings(self.settings)
+        files, failed = expand_paths(list(paths), follow_symlinks)
         chunks: list[Any] = []
         added: dict[str, dict[str, Any]] = {}
-        for path in expand_paths(list(paths)):
+        for path in files:
             try:
-                file_chunks = chunk_file(path, self.corpus.structure, self._count_tokens, max_bytes)
+                file_chunks = chunk_file(path, self.corpus.structure, self._count_tokens, limits)
             except IngestError as error:
                 failed.append((str(path), error.reason))
                 continue
@@ -350,6 +363,23 @@ class Assistant:
         """The user documents in the index."""
         return self.index.user_documents()
 
+    def document_page(self, limit: int, cursor: str | None = None) -> Page[UserDocument]:
+        """One page of the user documents, oldest first (one read of the index, or none)."""
+        from pse_assistant.search.index import UserDocument
+
+        limit = check_limit(limit)
+        docs = [UserDocument.model_validate(d) for d in self.documents()]
+        docs.sort(key=lambda d: (d.ingested, d.id))
+        if cursor:
+            after = tuple(decode_cursor(cursor, (str, str)))
+            docs = [d for d in docs if (d.ingested, d.id) > after]
+        more = len(docs) > limit
+        items = docs[:limit]
+        last = items[-1] if more else None
+        return Page(
+            items=items, next_cursor=encode_cursor(last.ingested, last.id) if last else None
+        )
+
     def remove_document(self, doc_id: str) -> BuildReport:
         """Remove one user document from the index; raises `NotFound` for an unknown id."""
         known = {str(d["id"]) for d in self.documents()}
@@ -376,6 +406,7 @@ class Assistant:
         """
         from pse_assistant.answer.responder import Context
 
+        question = clean_text(question, multiline=True)
         store = self.conversations
         if conversation_id:
             conversation = store.get(conversation_id, with_turns=False)
@@ -399,11 +430,11 @@ class Assistant:
         context: Any,
     ) -> Iterator[AnswerStreamEvent]:
         """Pass the events on, saving the final answer as the conversation's next turn."""
-        from pse_assistant.answer.models import AnswerEvent, Status
+        from pse_assistant.answer.models import AnswerEvent, Status, label_origins
 
         for event in events:
             if isinstance(event, AnswerEvent):
-                answer = event.answer
+                answer = label_origins(event.answer)
                 answer.conversation_id = conversation_id
                 answered = answer.status == Status.ANSWERED
                 self.conversations.add_turn(
@@ -432,6 +463,10 @@ class Assistant:
     def conversation_list(self) -> list[Conversation]:
         """Saved conversations, newest first, without their turns."""
         return self.conversations.all()
+
+    def conversation_page(self, limit: int, cursor: str | None = None) -> Page[Conversation]:
+        """One page of saved conversations, newest first, without their turns."""
+        return self.conversations.page(limit, cursor)
 
     def conversation(self, conversation_id: str) -> Conversation:
         """One conversation with its turns; raises `ConversationNotFound`."""
@@ -475,7 +510,7 @@ class Assistant:
 
     def plan_download(self, plan: ActionPlan, fmt: str) -> Path:
         """A plan written into the managed download folder."""
-        return self.export_plan(plan, fmt, self.downloads.folder("plan"))
+        return self.downloads.write("plan", lambda folder: self.export_plan(plan, fmt, folder))
 
     # -- templates -----------------------------------------------------------------------------------
     def templates(self) -> list[TemplateSummary]:
@@ -511,22 +546,79 @@ class Assistant:
 
     def workshop_download(self, pack: WorkshopPack, fmt: str) -> Path:
         """A workshop pack written into the managed download folder."""
-        return self.training.export_workshop(pack, fmt, self.downloads.folder("workshop"))
+        return self.downloads.write(
+            "workshop", lambda folder: self.training.export_workshop(pack, fmt, folder)
+        )
 
     def assessment_report_download(self, assessment_id: str, fmt: str) -> Path:
-        """An assessment report (xlsx or docx) written into the managed download folder."""
-        return self.training.report(assessment_id, fmt, self.downloads.folder("assessment"))
+        """An assessment report (xlsx or docx), kept per assessment version in the download folder."""
+        from pse_assistant.training.service import REPORT_FORMATS
+
+        if fmt not in REPORT_FORMATS:
+            raise InvalidInput(f"An assessment exports to xlsx or docx, not {fmt[:20]!r}.")
+        key = f"report-{assessment_id}-v{self.training.version(assessment_id)}"
+        return self.downloads.cached(
+            key,
+            f"assessment-{assessment_id}.{fmt}",
+            lambda path: self.training.report(assessment_id, fmt, path.parent),
+        )
 
     def assessment_charts_download(self, assessment_id: str) -> list[Path]:
-        """An assessment's radar charts and heat map (PNG and SVG) in the managed download folder."""
-        return self.training.charts(assessment_id, self.downloads.folder("charts"))
+        """An assessment's radar charts and heat map (PNG and SVG), kept per assessment version."""
+        names = self.training.chart_names(assessment_id)
+        return [self.assessment_chart_download(assessment_id, name) for name in names]
 
     def assessment_chart_download(self, assessment_id: str, name: str) -> Path:
-        """One chart by file name (`radar-7.1.png`, `heat-map.svg`...); raises `NotFound`."""
-        paths = {p.name: p for p in self.assessment_charts_download(assessment_id)}
-        if name not in paths:
-            raise NotFound(f"No chart is called {name!r}; there are: {', '.join(sorted(paths))}.")
-        return paths[name]
+        """One chart by file name (`radar-7.1.png`, `heat-map.svg`...); raises `NotFound`.
+
+        Drawn once per version of the assessment (each score or agreement is a new version) and
+        served from the download folder until then.
+        """
+        key = f"charts-{assessment_id}-v{self.training.version(assessment_id)}"
+        return self.downloads.cached(
+            key, name, lambda path: self.training.chart(assessment_id, name, path)
+        )
+
+    def evaluation_download(
+        self,
+        split: str,
+        ablation: bool = False,
+        dataset: Path | None = None,
+        uploads: Path | None = None,
+    ) -> tuple[EvalRun, dict[str, Path]]:
+        """An evaluation run whose files are written into the managed download folder.
+
+        A question set of the person's own (`dataset`) is read only when it lies inside `uploads`,
+        the folder their uploads go to: a request naming any other path is refused without the disk
+        being looked at, so it can neither read a file nor learn whether one exists.
+        """
+        from pse_assistant.evals import evaluate
+
+        if dataset is not None and (uploads is None or not within(dataset, uploads)):
+            raise InvalidInput(
+                "Choose your question set with the upload button: only a file uploaded there "
+                "is read."
+            )
+        return self.downloads.write(
+            "evaluation",
+            lambda folder: evaluate(
+                self,
+                split=None if dataset else split,
+                dataset=dataset,
+                out_dir=folder,
+                ablation=ablation,
+            ),
+        )
+
+
+def _fit(query: str) -> str:
+    """A follow-up's query is the question plus the clauses in focus, which can pass the search's
+    length limit for a question at the limit; the middle goes, the clauses at the end stay."""
+    from pse_assistant.search.retrieval import MAX_QUERY_CHARS
+
+    if len(query) <= MAX_QUERY_CHARS:
+        return query
+    return f"{query[: MAX_QUERY_CHARS - 101]} {query[-100:]}"
 
 
 @lru_cache(maxsize=1)

@@ -2,14 +2,25 @@
 
 The index is brought up to date in a background thread when the server starts (built on a first start,
 refreshed incrementally otherwise), so the server answers at once: /api/health says `starting` and
-questions get 503 until the index is ready.
+questions get 503 until the index is ready. The download folder is swept on a schedule and emptied
+when the server stops.
+
+The UI is mounted with `gr.mount_gradio_app`, not started with `launch()`, and Gradio skips its own
+check that an input file was uploaded through the app unless the Blocks has "launched": a crafted
+event could name any file on the disk and get a copy served back. So the mount says which folders
+may be served (the managed download folder; Gradio adds its upload cache) and which never, caps
+uploads, and marks the Blocks launched so that Gradio's checks run. `tests/test_security.py`
+replays the attack.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,6 +28,7 @@ from fastapi import FastAPI
 from pse_assistant import __version__
 from pse_assistant.api.app import DESCRIPTION
 from pse_assistant.assistant import Assistant, get_assistant
+from pse_assistant.core.downloads import within
 
 
 def create_app(
@@ -47,19 +59,61 @@ def create_app(
             )
             thread.start()
             app.state.index_thread = thread
-        yield
-        assistant.downloads.clear()
+        sweeper = asyncio.create_task(_sweep(assistant))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            assistant.downloads.clear()
 
+    settings = assistant.settings
+    upload_bytes = int(settings.max_upload_mb * 1_000_000)
     app = FastAPI(
         title="pse-assistant",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        max_body_size=upload_bytes + 1_000_000,  # the UI's uploads; /api has its own, smaller
     )
     app.dependency_overrides[get_assistant] = lambda: assistant
-    create_api(app)
-    mounted: FastAPI = gr.mount_gradio_app(app, build_ui(assistant), path="", footer_links=["api"])
+    create_api(app, settings)
+    blocks = build_ui(assistant)
+    mounted: FastAPI = gr.mount_gradio_app(
+        app,
+        blocks,
+        path="",
+        footer_links=["api"],
+        allowed_paths=[str(assistant.downloads.root)],
+        blocked_paths=_blocked(assistant),
+        max_file_size=upload_bytes,
+    )
+    blocks.has_launched = True  # what Gradio's own file checks wait for (see the module docstring)
     return mounted
+
+
+def _blocked(assistant: Assistant) -> list[str]:
+    """Folders Gradio must never serve: the data folder, the working folder and the home folder.
+
+    A folder that holds the download folder or Gradio's upload cache is left out (it would block
+    them too); blocked paths win over allowed ones in Gradio.
+    """
+    from gradio.utils import get_upload_folder
+
+    served = [assistant.downloads.root, Path(get_upload_folder())]
+    candidates = [assistant.settings.data_dir, Path.cwd(), Path.home()]
+    return [
+        os.path.abspath(folder)
+        for folder in candidates
+        if not any(within(s, folder) or Path(s) == folder for s in served)
+    ]
+
+
+async def _sweep(assistant: Assistant) -> None:
+    """Remove expired downloads every quarter of their lifetime (at most every five minutes)."""
+    every = min(300.0, assistant.downloads.max_age / 4)
+    while True:
+        await asyncio.sleep(every)
+        await asyncio.to_thread(assistant.downloads.sweep)
 
 
 def _refresh(assistant: Assistant, progress: Callable[[], Any] | None) -> None:

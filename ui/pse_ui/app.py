@@ -17,8 +17,16 @@ from .workshop import workshop_tab
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
-    """The whole UI for one assistant."""
-    with gr.Blocks(title="pse-assistant — ISO 11367 public service excellence") as demo:
+    """The whole UI for one assistant.
+
+    Gradio's copies of downloads (its cache) are deleted on the same schedule as the assistant's
+    own download folder, and all of them when the server stops.
+    """
+    age = assistant.settings.downloads_max_age
+    with gr.Blocks(
+        title="pse-assistant — ISO 11367 public service excellence",
+        delete_cache=(min(300, age // 4), age),
+    ) as demo:
         gr.Markdown(
             "# pse-assistant\nGuidance for **ISO 11367:2025** public service excellence, with clause "
             "citations you can check."

@@ -83,8 +83,10 @@ class AskTab:
         history[-1]["content"] = answer_markdown(answer)
         answer_ids[-1] = answer.id
         titles = {c.clause: c.title for c in answer.citations}
+        # A clause quoted from the user's own file says so on its chip.
+        own = {c.clause: f" ({c.origin_label})" for c in answer.citations if c.origin == "user"}
         cited = list(titles)
-        chips = [(f"{clause} {title}", clause) for clause, title in titles.items()]
+        chips = [(f"{c} {title}{own.get(c, '')}", c) for c, title in titles.items()]
         panel = self.assistant.clause(cited[0]).markdown() if cited else gr.update()
         return (
             history,

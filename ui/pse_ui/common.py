@@ -10,6 +10,7 @@ import gradio as gr
 from pydantic import ValidationError
 
 from pse_assistant.core.errors import PseError
+from pse_assistant.core.fields import field_message
 
 COPYRIGHT = (
     "The guidance here is written by the pse-assistant project (CC BY 4.0). It interprets ISO 11367:2025 "
@@ -26,9 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def message(error: Exception) -> str:
     """The first line of an error, as a person reads it (pydantic's field and reason)."""
     if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return f"{where}: {first['msg']}" if where else str(first["msg"])
+        return field_message(error.errors()[0])
     return str(error).splitlines()[0]
 
 

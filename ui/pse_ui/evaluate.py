@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from pse_assistant.assistant import Assistant
-from pse_assistant.evals import evaluate, metric_rows
+from pse_assistant.evals import metric_rows
 
 from .common import guard
 
@@ -38,10 +39,10 @@ def evaluate_tab(assistant: Assistant) -> None:
 
     @guard
     def run(split: str, ablation: bool, own: str | None) -> tuple[str, list[str]]:
-        if own:
-            result, paths = evaluate(assistant, split=None, dataset=Path(own), ablation=ablation)
-        else:
-            result, paths = evaluate(assistant, split=split, ablation=ablation)
+        # Only a file uploaded through the component is read (the facade checks the folder).
+        result, paths = assistant.evaluation_download(
+            split, ablation, Path(own) if own else None, Path(get_upload_folder())
+        )
         name = Path(own).name if own else f"the {split} split"
         return summary_markdown(result.summary, name), [str(p) for p in paths.values()]
 

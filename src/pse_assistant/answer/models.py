@@ -9,7 +9,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from pse_assistant.answer.intents import Intent
-from pse_assistant.search.retrieval import Hit
+from pse_assistant.core.text import sentences
+from pse_assistant.search.index import USER_LABEL, Origin
+from pse_assistant.search.retrieval import CORPUS_LABEL, Hit
 
 
 class Status(StrEnum):
@@ -30,13 +32,19 @@ class Mode(StrEnum):
 
 
 class Citation(BaseModel):
-    """Where a statement comes from: the clause, its title, the section, and the passage quoted."""
+    """Where a statement comes from: the clause, its title, the section, and the passage quoted.
+
+    `origin` is "user" when the passage quoted comes from a document the user ingested: their own
+    material, which the project never reviewed, so every edge shows it as such.
+    """
 
     clause: str
     title: str
     section: str
     quote: str
     source: str
+    origin: Origin = "corpus"
+    origin_label: str = CORPUS_LABEL
 
 
 class Answer(BaseModel):
@@ -82,3 +90,24 @@ class AnswerEvent(BaseModel):
 
 
 AnswerStreamEvent = Annotated[TokenEvent | ResetEvent | AnswerEvent, Field(discriminator="type")]
+
+
+def label_origins(answer: Answer) -> Answer:
+    """Mark each citation that quotes a user's document, from the hits the answer was built on.
+
+    The composer cites by clause; a citation whose source is a user document, or whose quoted
+    sentences all come from a user document's passage of that clause, is that document's.
+    """
+    flat = {id(h): " ".join(h.text.split()) for h in answer.hits if h.origin == "user"}
+    for citation in answer.citations:
+        for hit in answer.hits:
+            if id(hit) not in flat or hit.clause != citation.clause:
+                continue
+            quoted = sentences(citation.quote)
+            if hit.source == citation.source or (
+                quoted and all(s in flat[id(hit)] for s in quoted)
+            ):
+                citation.origin, citation.origin_label = "user", USER_LABEL
+                citation.source = hit.source
+                break
+    return answer

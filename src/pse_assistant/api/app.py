@@ -1,4 +1,11 @@
-"""The FastAPI application under /api: its routers, the body limit and every error as readable JSON."""
+"""The FastAPI application under /api: routers, guards, the body limit and every error as JSON.
+
+Every error, whoever raises it, leaves as `{"error", "message"}`: the facade's `PseError`s by kind,
+invalid fields and bodies that are not JSON or not UTF-8 as 422, a body over `PSE_MAX_BODY_KB` as 413
+(FastAPI's `max_body_size` counts the bytes as they stream in, chunked or not, and stops reading at
+the limit), a wrong method as 405 with an Allow header, and anything unexpected as a 500 that says
+nothing about the server's insides.
+"""
 
 from __future__ import annotations
 
@@ -7,71 +14,115 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
 from pse_assistant import __version__
-from pse_assistant.api.routes import answers, corpus, evals, plans, templates, training
+from pse_assistant.api.deps import COMMON
+from pse_assistant.api.guards import install_guards
+from pse_assistant.api.routes import answers, corpus, documents, evals, plans, templates, training
 from pse_assistant.core.errors import (
     BackendUnavailable,
+    Conflict,
     IndexNotReady,
     InvalidInput,
     NotFound,
     PseError,
 )
+from pse_assistant.core.fields import clean_text, field_message
+from pse_assistant.core.settings import Settings, get_settings
 
-MAX_BODY_BYTES = 64 * 1024
 DESCRIPTION = (
     "Guidance for ISO 11367:2025 public service excellence, grounded in the project's corpus. "
-    "The guidance is the project's own (CC BY 4.0); the standard's text is never reproduced."
+    "The guidance is the project's own (CC BY 4.0); the standard's text is never reproduced. "
+    'Every error is JSON `{"error", "message"}`. Lists are paged: `limit` and `cursor` in, '
+    "`items` and `next_cursor` out."
 )
 
 
-def _error(status: int, error: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": error, "message": message})
+def _error(status: int, error: str, message: str, headers: dict[str, str] | None = None) -> Any:
+    # Messages may quote input: cleaned, they always encode (a lone surrogate would not).
+    content = {"error": error, "message": clean_text(message)}
+    return JSONResponse(status_code=status, content=content, headers=headers)
 
 
-def create_api(app: FastAPI | None = None) -> FastAPI:
-    """The FastAPI application with the /api routes, the body limit and JSON error handlers."""
+def create_api(app: FastAPI | None = None, settings: Settings | None = None) -> FastAPI:
+    """The FastAPI application with the /api routes, its guards and JSON error handlers."""
+    settings = settings or get_settings()
     app = app or FastAPI(title="pse-assistant", version=__version__, description=DESCRIPTION)
-    for module in (answers, corpus, plans, templates, training, evals):
-        app.include_router(module.router)
-    app.middleware("http")(_limit_body)
-    _error_handlers(app)
+    limit = settings.max_body_kb * 1024
+    routers = [m.router for m in (answers, corpus, documents, plans, templates, training, evals)]
+    for router in routers:
+        app.include_router(router, max_body_size=limit, responses=COMMON)
+    known = [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
+    # Starlette takes an ASGI app here and sends it every method; its annotation names only
+    # request handlers (which would get GET alone).
+    app.add_route("/api/{rest:path}", _UnknownPath(known), include_in_schema=False)  # type: ignore[arg-type]
+    install_guards(app, settings)
+    _error_handlers(app, settings)
     return app
 
 
-async def _limit_body(request: Request, call_next: Any) -> Any:
-    length = request.headers.get("content-length")
-    if request.url.path.startswith("/api/") and length and int(length) > MAX_BODY_BYTES:
-        return _error(
-            413,
-            "too_large",
-            f"The request body is too large (at most {MAX_BODY_BYTES // 1024} KB).",
+class _UnknownPath:
+    """The last /api route: 405 with Allow for a known path, 404 for an unknown one.
+
+    Without it a wrong method fell through to the UI mounted at `/`, which answered 404. It is a
+    plain ASGI app, so Starlette routes every method to it (TRACE and QUERY included).
+    """
+
+    def __init__(self, known: list[APIRoute]) -> None:
+        self.known = known
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        path = request.url.path
+        allowed = sorted(
+            {m for route in self.known if route.path_regex.match(path) for m in route.methods or ()}
         )
-    return await call_next(request)
+        if allowed:
+            response = _error(
+                405,
+                "method_not_allowed",
+                f"{request.method} is not served on {path}; use {', '.join(allowed)}.",
+                {"Allow": ", ".join(allowed)},
+            )
+        else:
+            response = _error(404, "not_found", f"There is no endpoint {path}.")
+        await response(scope, receive, send)
 
 
-def _error_handlers(app: FastAPI) -> None:
-    """Map every error the facade raises to its status code and a message a person understands."""
+def _error_handlers(app: FastAPI, settings: Settings) -> None:
+    """Map every error to its status code and a message a person understands."""
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        parts = []
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"] if p != "body")
-            parts.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
-        return _error(422, "invalid_input", "; ".join(parts) or "The request is not valid.")
+    async def invalid(_: Request, exc: RequestValidationError) -> Any:
+        return _error(422, "invalid_input", _validation_message(exc.errors()))
 
     @app.exception_handler(ValidationError)
-    async def invalid_model(_: Request, exc: ValidationError) -> JSONResponse:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return _error(
-            422, "invalid_input", f"{where}: {first['msg']}" if where else str(first["msg"])
-        )
+    async def invalid_model(_: Request, exc: ValidationError) -> Any:
+        return _error(422, "invalid_input", _validation_message(exc.errors()[:1]))
+
+    @app.exception_handler(HTTPException)
+    async def http(request: Request, exc: HTTPException) -> Any:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 413:
+            message = f"The request body is too large (at most {settings.max_body_kb} KB)."
+            return _error(413, "too_large", message, headers)
+        if exc.status_code == 400 and request.url.path.startswith("/api/"):
+            # FastAPI's only 400: a body it could not decode (not UTF-8, or not text at all).
+            return _error(422, "invalid_input", "The request body is not JSON text in UTF-8.")
+        names = {404: "not_found", 405: "method_not_allowed"}
+        return _error(exc.status_code, names.get(exc.status_code, "error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def internal(_: Request, exc: Exception) -> Any:
+        return _error(500, "internal", "Something went wrong on the server; it was logged.")
 
     statuses: list[tuple[type[PseError], int, str]] = [
         (NotFound, 404, "not_found"),
+        (Conflict, 409, "conflict"),
         (IndexNotReady, 503, "index_not_ready"),
         (BackendUnavailable, 503, "unavailable"),
         (InvalidInput, 422, "invalid_input"),
@@ -81,8 +132,19 @@ def _error_handlers(app: FastAPI) -> None:
         app.exception_handler(kind)(_handler(status, name))
 
 
+def _validation_message(errors: Any) -> str:
+    """`field: reason; field: reason`, and a plain sentence for a body that is not JSON."""
+    parts = []
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            parts.append("The request body is not valid JSON.")
+            continue
+        parts.append(field_message(error))
+    return "; ".join(parts) or "The request is not valid."
+
+
 def _handler(status: int, name: str) -> Any:
-    async def handle(_: Request, exc: Exception) -> JSONResponse:
+    async def handle(_: Request, exc: Exception) -> Any:
         message = (
             "The search index is still being built; try again in a moment."
             if name == "index_not_ready"

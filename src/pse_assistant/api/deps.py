@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from pse_assistant.assistant import Assistant, get_assistant
+from pse_assistant.core.pages import DEFAULT_LIMIT, MAX_CURSOR_CHARS, MAX_LIMIT
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
@@ -32,7 +33,25 @@ class ErrorBody(BaseModel):
     message: str
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 422: {"model": ErrorBody}}
+WHY = {
+    404: "Not found: no such clause, conversation, assessment, answer or document.",
+    405: "This method is not served on this path (see the Allow header).",
+    409: "The assessment does not allow it: an element it does not cover, or nothing scored yet.",
+    413: "The request body is larger than PSE_MAX_BODY_KB.",
+    422: "Invalid input: a field, a JSON body that does not parse, or a body that is not UTF-8.",
+    500: "An unexpected error on the server; the message says nothing more, the log does.",
+    503: "The search index is still being built, or a backend (model, store) is unavailable.",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of the error statuses a route can answer with."""
+    return {code: {"model": ErrorBody, "description": WHY[code]} for code in codes}
+
+
+# What any route can answer: a body too large, invalid input, an unexpected error.
+COMMON = errors(413, 422, 500)
+ERRORS = errors(404, 422)
 
 
 def download(path: Path) -> FileResponse:
@@ -45,3 +64,19 @@ def file_responses(*formats: str) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI description of a route that may answer with a file in one of `formats`."""
     content = {MEDIA[f]: {"schema": {"type": "string", "format": "binary"}} for f in formats}
     return {200: {"content": content, "description": "The file, when a format is asked for."}}
+
+
+def page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="How many items per page (1 to 200).")
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=MAX_CURSOR_CHARS, description="`next_cursor` of the previous page."),
+    ] = None,
+) -> tuple[int, str | None]:
+    """The `limit` and `cursor` query parameters every list endpoint takes."""
+    return limit, cursor
+
+
+PageParams = Annotated[tuple[int, str | None], Depends(page_params)]

@@ -45,9 +45,9 @@ def exit_code(error: PseError) -> int:
 
 def invalid(error: ValidationError) -> InvalidInput:
     """A pydantic validation error as the one-line message a person reads."""
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return InvalidInput(f"{where}: {first['msg']}" if where else str(first["msg"]))
+    from pse_assistant.core.fields import field_message
+
+    return InvalidInput(field_message(error.errors()[0]))
 
 
 class Commands(typer.core.TyperGroup):
@@ -55,6 +55,8 @@ class Commands(typer.core.TyperGroup):
 
     Every command raises `PseError` (or pydantic's `ValidationError` for options that make a model);
     this handler prints "Error: ..." on stderr and exits 2 for input the user can fix, 1 otherwise.
+    A file that cannot be written or read (`--out` in a folder without permission, a full disk)
+    is a one-line error too, never a traceback.
     """
 
     def invoke(self, ctx: Any) -> Any:
@@ -66,6 +68,9 @@ class Commands(typer.core.TyperGroup):
             _report(invalid(error))
         except PseError as error:
             _report(error)
+        except OSError as error:
+            where = f": {error.filename}" if error.filename else ""
+            _report(PseError(f"{error.strerror or error}{where}"))
 
 
 def _report(error: PseError) -> None:

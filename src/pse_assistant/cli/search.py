@@ -132,10 +132,16 @@ def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="PDF, DOCX, Markdown, text or HTML files, or folders.")
     ],
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Follow symbolic links (refused by default, by name)."
+        ),
+    ] = False,
 ) -> None:
     """Add your own documents (policies, or your licensed copy of the standard) to the local index."""
     with progress("Embedding new chunks") as update:
-        report = current_assistant().ingest(paths, progress=update)
+        report = current_assistant().ingest(paths, progress=update, follow_symlinks=follow_symlinks)
     for doc in report.added:
         clauses = ", ".join(doc["clauses"][:8]) or "no clause references found"
         out.print(

@@ -22,6 +22,8 @@ def serve(
     from pse_assistant.server import create_app
 
     assistant = current_assistant()
+    if host:  # the server answers to the host it listens on (and PSE_ALLOWED_HOSTS)
+        assistant.settings = assistant.settings.model_copy(update={"host": host})
     settings = assistant.settings
     application = create_app(assistant, progress=lambda: progress("Building the search index"))
     where = f"http://{host or settings.host}:{port or settings.port}"

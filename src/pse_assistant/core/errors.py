@@ -31,7 +31,8 @@ class ClauseNotFound(NotFound):
         self.clause_id = clause_id
         self.nearest = list(nearest)
         hint = f" Nearest clauses: {', '.join(self.nearest)}." if self.nearest else ""
-        super().__init__(f"There is no clause {clause_id} in ISO 11367:2025.{hint}")
+        shown = clause_id if len(clause_id) <= 40 else f"{clause_id[:40]}…"
+        super().__init__(f"There is no clause {shown} in ISO 11367:2025.{hint}")
 
 
 class BackendUnavailable(PseError):
@@ -44,6 +45,19 @@ class IndexNotReady(PseError):
 
 class InvalidInput(PseError):
     """A request that cannot be served as given: empty, too long, or malformed."""
+
+
+class NotApplicable(NotFound, InvalidInput):
+    """Something that exists but has none of what was asked: no plan for clause 1 (Scope), no
+    question 28 in an eight-question quiz, no element 5.1.1 in an assessment of the sub-elements.
+
+    The API answers 404 (that plan, question or element does not exist); for other callers it is
+    also invalid input, as it always was.
+    """
+
+
+class Conflict(InvalidInput):
+    """A request the current state does not allow yet (a plan from gaps before any score): 409."""
 
 
 class IngestError(PseError):

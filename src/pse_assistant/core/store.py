@@ -2,6 +2,8 @@
 
 The standard library's sqlite3 is enough for a single node's small records. Each call opens its own
 connection, so the API's worker threads never share one, and each `with` block is one transaction.
+A transaction that reads and then writes what it read (the next turn's position) asks for
+`immediate=True`: it takes the write lock at its start, so two of them never interleave.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ class SqliteStore:
             db.executescript(schema)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self, immediate: bool = False) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=10)
         db.row_factory = sqlite3.Row
         db.execute("pragma journal_mode=wal")
         db.execute("pragma foreign_keys=on")
+        if immediate:
+            db.execute("begin immediate")
         try:
             with db:
                 yield db

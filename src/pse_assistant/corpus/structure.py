@@ -10,6 +10,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from pse_assistant.core.errors import ClauseNotFound
+from pse_assistant.core.fields import MAX_CLAUSE_REF
 
 CLAUSE_ID = re.compile(r"^(?:\d+(?:\.\d+)*|bibliography)$")
 _REF_PREFIX = re.compile(
@@ -122,8 +123,14 @@ class Structure:
         return chain
 
     def nearest(self, ref: str, limit: int = 3) -> list[str]:
-        """The existing ids closest to `ref`: siblings and parents by number, or titles by wording."""
+        """The existing ids closest to `ref`: siblings and parents by number, or titles by wording.
+
+        A reference longer than any real one (`MAX_CLAUSE_REF`) has no nearest clause: comparing
+        thousands of digits or words would only burn time, and int() refuses over 4,300 digits.
+        """
         ref = normalize_clause_ref(ref)
+        if len(ref) > MAX_CLAUSE_REF:
+            return []
         if re.fullmatch(r"\d+(?:\.\d+)*", ref):
             return self._nearest_by_number(ref, limit)
         titles = {c.title.lower(): c.id for c in self._clauses.values()}

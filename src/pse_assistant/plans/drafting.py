@@ -11,7 +11,7 @@ from typing import Any
 
 import Stemmer
 
-from pse_assistant.core.errors import InvalidInput
+from pse_assistant.core.errors import InvalidInput, NotApplicable
 from pse_assistant.core.text import trim_sentences
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import Indicator, Note, Step
@@ -112,7 +112,7 @@ def _resolve(corpus: Corpus, clauses: str | list[str]) -> tuple[list[Clause], li
         elif clause.kind in (ClauseKind.SUB_ELEMENT, ClauseKind.PRINCIPLE):
             found[clause.id] = clause
         else:
-            raise InvalidInput(
+            raise NotApplicable(
                 f"Clause {clause.label} is of the kind '{clause.kind.value}'. A plan can be drafted for a "
                 "sub-element (7.x.y), an element (7.x) or a principle (5.x.y)."
             )
@@ -124,7 +124,7 @@ def _resolve(corpus: Corpus, clauses: str | list[str]) -> tuple[list[Clause], li
 def _note(corpus: Corpus, clause: Clause) -> Note:
     note = corpus.note(clause.id)
     if note is None or not note.steps():
-        raise InvalidInput(f"Clause {clause.label} has no guidance steps to draft a plan from.")
+        raise NotApplicable(f"Clause {clause.label} has no guidance steps to draft a plan from.")
     return note
 
 

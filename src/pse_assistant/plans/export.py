@@ -10,7 +10,14 @@ from docx.enum.section import WD_ORIENT
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from pse_assistant.core.office import docx_table, export_format, style_sheet, write_text
+from pse_assistant.core.fields import scrub
+from pse_assistant.core.office import (
+    append_row,
+    docx_table,
+    export_format,
+    style_sheet,
+    write_text,
+)
 from pse_assistant.plans.models import ActionPlan, DeferredStep, PlanAction, PlanTemplate
 from pse_assistant.plans.rules import ORG_TYPES
 
@@ -203,10 +210,11 @@ def to_xlsx(plan: ActionPlan, path: Path) -> Path:
     sheet = book.active
     sheet.title = "Actions"
     horizon = plan.profile.horizon_months
-    sheet.append([*GANTT, *(f"M{m}" for m in range(1, horizon + 1))])
+    append_row(sheet, [*GANTT, *(f"M{m}" for m in range(1, horizon + 1))])
     bar = PatternFill(fill_type="solid", fgColor=BAR_FILL)
     for row, a in enumerate(plan.actions, start=2):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 a.id,
                 a.title,
@@ -216,7 +224,7 @@ def to_xlsx(plan: ActionPlan, path: Path) -> Path:
                 a.deliverable,
                 source(a),
                 ", ".join(a.depends_on),
-            ]
+            ],
         )
         for month in range(a.start_month, a.end_month + 1):
             sheet.cell(row=row, column=len(GANTT) + month).fill = bar
@@ -242,7 +250,7 @@ def to_xlsx(plan: ActionPlan, path: Path) -> Path:
     for title, (header, rows, widths) in sheets.items():
         extra = book.create_sheet(title)
         for values in [list(header), *rows]:
-            extra.append(values)
+            append_row(extra, values)
         style_sheet(extra, widths)
         extra.freeze_panes = "A2"
     book.properties.title = plan.title
@@ -276,6 +284,7 @@ def export(plan: ActionPlan, fmt: str, path: Path) -> Path:
     fmt = export_format(fmt, FORMATS, "plan")
     if path.is_dir():
         path = path / suggested_filename(plan, fmt)
+    plan = scrub(plan)  # a profile stored with control characters still exports
     writers: dict[str, Callable[[ActionPlan, Path], Path]] = {
         "docx": to_docx,
         "xlsx": to_xlsx,

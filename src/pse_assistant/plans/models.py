@@ -7,6 +7,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from pse_assistant.core.fields import ClauseRef, OptionalText, Whole, text_pattern
 from pse_assistant.corpus.structure import CLAUSE_ID
 from pse_assistant.plans.rules import SAY, OrgType, Say, org_type_of
 
@@ -16,19 +17,19 @@ class PlanProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    organization: str = Field(min_length=2, max_length=120)
+    organization: str = Field(min_length=2, max_length=120, pattern=text_pattern(2))
     org_type: OrgType = "other"
     size: Literal["small", "medium", "large"] = "medium"
-    horizon_months: int = Field(default=12, ge=3, le=36)
-    maturity: int = Field(default=2, ge=1, le=5)
-    priorities: str = Field(default="", max_length=1000)
-    constraints: str = Field(default="", max_length=1000)
+    horizon_months: Whole = Field(default=12, ge=3, le=36)
+    maturity: Whole = Field(default=2, ge=1, le=5)
+    priorities: OptionalText = Field(default="", max_length=1000)
+    constraints: OptionalText = Field(default="", max_length=1000)
 
     @model_validator(mode="before")
     @classmethod
     def _derive_org_type(cls, data: Any) -> Any:
         """Read the type from the free text when not given, so people only type their name."""
-        if isinstance(data, dict) and not data.get("org_type"):
+        if isinstance(data, dict) and "org_type" not in data:
             return data | {"org_type": org_type_of(str(data.get("organization", "")))}
         return data
 
@@ -36,7 +37,7 @@ class PlanProfile(BaseModel):
 class PlanRequest(PlanProfile):
     """The clauses to plan for and the organization's profile: what every edge asks a plan with."""
 
-    clauses: list[str] = Field(min_length=1, max_length=12, examples=[["7.2.2"]])
+    clauses: list[ClauseRef] = Field(min_length=1, max_length=12, examples=[["7.2.2"]])
 
     def profile(self) -> PlanProfile:
         """The organization's profile without the clauses."""

@@ -133,9 +133,16 @@ def chunk_corpus_documents(docs: Iterable[Document], count: CountTokens) -> list
 
 
 def chunk_user_document(
-    pages: Iterable[Document], count: CountTokens, size: int = 200, overlap: int = 30
+    pages: Iterable[Document],
+    count: CountTokens,
+    size: int = 200,
+    overlap: int = 30,
+    check: Callable[[int], None] | None = None,
 ) -> list[Document]:
-    """Chunk an ingested file page by page with LangChain's recursive splitter, by model tokens."""
+    """Chunk an ingested file page by page with LangChain's recursive splitter, by model tokens.
+
+    `check`, given the number of chunks so far after each page, may raise to stop (a limit hit).
+    """
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=size, chunk_overlap=overlap, length_function=count, keep_separator=True
     )
@@ -149,6 +156,8 @@ def chunk_user_document(
                 else [text]
             )
         chunks.extend(_finish(page.metadata, texts, count, start=len(chunks)))
+        if check is not None:
+            check(len(chunks))
     return chunks
 
 

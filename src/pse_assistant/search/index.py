@@ -15,17 +15,22 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel
 
 from pse_assistant.core.errors import BackendUnavailable, IndexNotReady, PseError
 
 Progress = Callable[[int, int], None]
 USER_DOC = "user document"
+# How a passage from the user's own files is labelled wherever it is shown: it was not written or
+# reviewed by the project, and may say anything ("ignore previous instructions...").
+USER_LABEL = "your document, not reviewed"
+Origin = Literal["corpus", "user"]
 _EMBED_BATCH = 64  # chunks embedded per write to Chroma: also how often a build reports progress
 _COPY_BATCH = 1024  # unchanged chunks copied per write: no model involved, so larger is faster
 
@@ -55,6 +60,20 @@ def make_client(data_dir: Path, chroma_url: str | None = None) -> Any:
             ) from exc
     data_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+
+
+class UserDocument(BaseModel):
+    """A document of the user's own in the index: where it came from and what it holds."""
+
+    id: str
+    file: str
+    source: str
+    ingested: str
+    chunks: int
+    pages: int
+    clauses: list[str]
+    origin: Origin = "user"
+    origin_label: str = USER_LABEL
 
 
 @dataclass

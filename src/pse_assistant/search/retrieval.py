@@ -26,12 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from pse_assistant.core.errors import BackendUnavailable, InvalidInput
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.references import References, find_references
-from pse_assistant.search.index import USER_DOC, ChunkIndex
+from pse_assistant.search.index import USER_DOC, USER_LABEL, ChunkIndex, Origin
 
 Mode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["rrf", "weighted"]
 MAX_QUERY_CHARS = 2000
 QUERY_CACHE = 512  # query embeddings kept
+CORPUS_LABEL = "pse-assistant guidance"
 # Notes on one principle or sub-element, as opposed to group notes (scope, terms, elements, model).
 _SPECIFIC_KINDS = frozenset({"principle", "sub-element"})
 CASE_DOC = "case"
@@ -59,7 +60,7 @@ class RetrievalConfig:
 
 
 class Hit(BaseModel):
-    """One retrieved passage."""
+    """One retrieved passage; `origin` says whether the project wrote it or the user ingested it."""
 
     clause: str
     title: str
@@ -70,6 +71,11 @@ class Hit(BaseModel):
     doc_type: str = ""
     page: int | None = None
     chunk_id: str = ""
+    origin: Origin = Field(
+        default="corpus",
+        description='"corpus" (the project\'s reviewed guidance) or "user" (a document you ingested).',
+    )
+    origin_label: str = Field(default=CORPUS_LABEL, description="The origin in words, for people.")
 
 
 class MissingClause(BaseModel):
@@ -404,6 +410,7 @@ class HybridSearcher:
         if sep and meta.get("doc_type") != USER_DOC:
             text = body
         page = meta.get("page")
+        user = meta.get("doc_type") == USER_DOC
         return Hit(
             clause=str(meta.get("clause", "")),
             title=str(meta.get("clause_title", "") or meta.get("file", "")),
@@ -414,6 +421,8 @@ class HybridSearcher:
             doc_type=str(meta.get("doc_type", "")),
             page=int(page) if page else None,
             chunk_id=str(doc.id or ""),
+            origin="user" if user else "corpus",
+            origin_label=USER_LABEL if user else CORPUS_LABEL,
         )
 
 
@@ -439,6 +448,7 @@ class ClauseRetriever(BaseRetriever):
                     "score": hit.score,
                     "source": hit.source,
                     "doc_type": hit.doc_type,
+                    "origin": hit.origin,
                 },
                 id=hit.chunk_id or None,
             )

@@ -1,19 +1,18 @@
-"""Self-assessment against the twelve sub-elements (and optionally the fourteen principles), in SQLite."""
+"""Self-assessment against the twelve sub-elements (and optionally the fourteen principles).
+
+The models, the consensus view and the plan from the gaps; the items built from the notes are
+`items`, and the store that keeps assessments in SQLite is `assessment_store`.
+"""
 
 from __future__ import annotations
 
 import statistics
-import uuid
-from datetime import UTC, datetime
-from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from pse_assistant.core.errors import InvalidInput, NotFound
-from pse_assistant.core.store import SqliteStore
+from pse_assistant.core.errors import Conflict, InvalidInput
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import MaturityLevel
-from pse_assistant.corpus.structure import normalize_clause_ref
 from pse_assistant.corpus.toolkit import RubricLevel
 from pse_assistant.plans.drafting import draft_plan
 from pse_assistant.plans.models import ActionPlan, PlanProfile
@@ -61,6 +60,10 @@ class Assessment(BaseModel):
     created: str
     include_principles: bool = False
     items: list[str]
+    version: int = Field(
+        default=0,
+        description="Goes up with every score and agreement (charts are kept per version).",
+    )
 
 
 class Score(BaseModel):
@@ -164,166 +167,6 @@ class AssessmentResult(BaseModel):
         return found
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _check_score(score: object) -> int:
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidInput(f"A score must be a whole number from 1 to 5 (got {score!r}).")
-    return score
-
-
-def _check_text(value: str, what: str, least: int, most: int) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not least <= len(text) <= most:
-        raise InvalidInput(f"The {what} must be {least} to {most} characters long.")
-    return text
-
-
-class AssessmentStore(SqliteStore):
-    """Assessments, scores and agreed scores in one SQLite file, one short connection per call.
-
-    Every method validates its input before writing, so a rejected call leaves the file unchanged.
-    """
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA)
-
-    def create(self, name: str, organization: str, include_principles: bool = False) -> Assessment:
-        """Start an assessment of the sub-elements, and of the principles when asked."""
-        items = [*SUB_ELEMENTS, *(PRINCIPLES if include_principles else ())]
-        assessment = Assessment(
-            id=uuid.uuid4().hex[:12],
-            name=_check_text(name, "assessment name", 1, 120),
-            organization=_check_text(organization, "organization", 1, 120),
-            created=_now(),
-            include_principles=include_principles,
-            items=sorted(items, key=sort_key),
-        )
-        with self._connect() as db:
-            db.execute(
-                "insert into assessments values (:id, :name, :organization, :created, "
-                ":include_principles, :items)",
-                assessment.model_dump() | {"items": ",".join(assessment.items)},
-            )
-        return assessment
-
-    def get(self, assessment_id: str) -> Assessment:
-        """An assessment by id; raises `NotFound`."""
-        with self._connect() as db:
-            row = db.execute("select * from assessments where id = ?", (assessment_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"No assessment has the id '{assessment_id}'.")
-        values = dict(row)
-        return Assessment.model_validate(values | {"items": values["items"].split(",")})
-
-    def all(self) -> list[Assessment]:
-        """Every assessment, newest first."""
-        with self._connect() as db:
-            ids = [
-                r[0]
-                for r in db.execute("select id from assessments order by created desc, rowid desc")
-            ]
-        return [self.get(i) for i in ids]
-
-    def delete(self, assessment_id: str) -> None:
-        """Delete an assessment with its scores and agreements; raises `NotFound`."""
-        self.get(assessment_id)
-        with self._connect() as db:
-            db.execute("delete from assessments where id = ?", (assessment_id,))
-
-    def _clause(self, assessment: Assessment, clause: str) -> str:
-        clause_id = normalize_clause_ref(str(clause))
-        if clause_id not in assessment.items:
-            raise InvalidInput(
-                f"Clause '{clause}' is not assessed in '{assessment.name}'. "
-                f"Choose one of: {', '.join(assessment.items)}."
-            )
-        return clause_id
-
-    def score(
-        self, assessment_id: str, assessor: str, clause: str, score: int, evidence: str = ""
-    ) -> Score:
-        """Record one assessor's score; a new score from the same assessor replaces the old one.
-
-        Raises:
-            NotFound: no assessment has this id.
-            InvalidInput: a clause outside the assessment, a score outside 1–5, an empty or
-                over-long assessor name, or evidence over 2,000 characters.
-        """
-        assessment = self.get(assessment_id)
-        clause_id = self._clause(assessment, clause)
-        value = _check_score(score)
-        name = _check_text(assessor, "assessor's name", 1, MAX_ASSESSOR)
-        if not isinstance(evidence, str) or len(evidence.strip()) > MAX_EVIDENCE:
-            raise InvalidInput(f"Evidence must be text of at most {MAX_EVIDENCE} characters.")
-        record = Score(
-            assessment_id=assessment.id,
-            assessor=name,
-            clause=clause_id,
-            score=value,
-            evidence=evidence.strip(),
-            created=_now(),
-        )
-        with self._connect() as db:
-            db.execute(
-                "insert into scores values (?, ?, ?, ?, ?, ?) on conflict "
-                "(assessment_id, assessor, clause) do update set score = excluded.score, "
-                "evidence = excluded.evidence, created = excluded.created",
-                (record.assessment_id, name, clause_id, value, record.evidence, record.created),
-            )
-        return record
-
-    def agree(self, assessment_id: str, clause: str, score: int, reason: str) -> Consensus:
-        """Record the agreed score of an element and the reason; a new agreement replaces the old.
-
-        Raises:
-            NotFound: no assessment has this id.
-            InvalidInput: a clause outside the assessment, a score outside 1–5, or a reason
-                shorter than 3 characters.
-        """
-        assessment = self.get(assessment_id)
-        clause_id = self._clause(assessment, clause)
-        value = _check_score(score)
-        why = _check_text(reason, "reason for the agreed score", 3, MAX_REASON)
-        record = Consensus(clause=clause_id, score=value, reason=why, created=_now())
-        with self._connect() as db:
-            db.execute(
-                "insert into consensus values (?, ?, ?, ?, ?) on conflict (assessment_id, clause) "
-                "do update set score = excluded.score, reason = excluded.reason, "
-                "created = excluded.created",
-                (assessment.id, clause_id, value, why, record.created),
-            )
-        return record
-
-    def scores(self, assessment_id: str) -> list[Score]:
-        """Every score of an assessment, by assessor then clause."""
-        self.get(assessment_id)
-        with self._connect() as db:
-            rows = db.execute(
-                "select * from scores where assessment_id = ? order by assessor", (assessment_id,)
-            ).fetchall()
-        return [Score(**dict(r)) for r in rows]
-
-    def agreements(self, assessment_id: str) -> dict[str, Consensus]:
-        """The agreed scores of an assessment, by clause."""
-        self.get(assessment_id)
-        with self._connect() as db:
-            rows = db.execute(
-                "select clause, score, reason, created from consensus where assessment_id = ?",
-                (assessment_id,),
-            ).fetchall()
-        return {r["clause"]: Consensus(**dict(r)) for r in rows}
-
-    def result(self, corpus: Corpus, assessment_id: str) -> AssessmentResult:
-        """The consensus view and the report's findings; raises `NotFound`."""
-        assessment = self.get(assessment_id)
-        return build_result(
-            corpus, assessment, self.scores(assessment_id), self.agreements(assessment_id)
-        )
-
-
 def build_result(
     corpus: Corpus, assessment: Assessment, scores: list[Score], agreed: dict[str, Consensus]
 ) -> AssessmentResult:
@@ -394,7 +237,7 @@ def gaps_to_plan(
         raise InvalidInput("Choose at least one element to plan for.")
     scored = [e for e in result.elements if e.value is not None]
     if not scored:
-        raise InvalidInput("Score at least one element before turning the gaps into a plan.")
+        raise Conflict("Score at least one element before turning the gaps into a plan.")
     chosen = sorted(scored, key=lambda e: (e.value or 0, sort_key(e.clause)))[:weakest]
     maturity = min(5, max(1, round(statistics.fmean(e.value or 0 for e in chosen))))
     profile = PlanProfile(

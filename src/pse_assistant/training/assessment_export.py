@@ -9,7 +9,8 @@ from docx.document import Document as DocxDocument
 from docx.shared import Cm
 from openpyxl import Workbook
 
-from pse_assistant.core.office import docx_table, style_sheet
+from pse_assistant.core.fields import scrub
+from pse_assistant.core.office import append_row, docx_table, style_sheet
 from pse_assistant.training.assessment import (
     IN_BETWEEN,
     NOT_THE_PYRAMID,
@@ -37,40 +38,43 @@ def to_xlsx(result: AssessmentResult, path: Path) -> Path:
 
     Missing scores are empty cells rather than zeros, so the sheet's own averages stay right.
     """
+    result = scrub(result)  # records stored before text was cleaned still export
     book = Workbook()
     scores = book.active
     scores.title = "Scores"
-    scores.append(["Clause", "Element", "Group", *result.assessors, *STATS])
+    append_row(scores, ["Clause", "Element", "Group", *result.assessors, *STATS])
     for e in result.elements:
-        scores.append(
+        append_row(
+            scores,
             [
                 e.clause,
                 e.title,
                 e.group,
                 *(e.scores.get(a) for a in result.assessors),
                 *(e.mean, e.min, e.max, e.spread, e.stdev, e.agreed, e.reason or ""),
-            ]
+            ],
         )
     style_sheet(scores, [9, 50, 8, *([12] * len(result.assessors)), 8, 6, 6, 8, 8, 8, 60])
     scores.freeze_panes = "A2"
     evidence = book.create_sheet("Evidence")
-    evidence.append(["Assessor", "Clause", "Element", "Score", "Evidence"])
+    append_row(evidence, ["Assessor", "Clause", "Element", "Score", "Evidence"])
     for assessor in result.assessors:
         for e in result.elements:
             if assessor in e.scores:
-                evidence.append(
-                    [assessor, e.clause, e.title, e.scores[assessor], e.evidence.get(assessor, "")]
+                append_row(
+                    evidence,
+                    [assessor, e.clause, e.title, e.scores[assessor], e.evidence.get(assessor, "")],
                 )
     style_sheet(evidence, [20, 9, 50, 7, 90])
     evidence.freeze_panes = "A2"
     summary = book.create_sheet("Summary")
-    summary.append(["Finding", "Element", "Value"])
+    append_row(summary, ["Finding", "Element", "Value"])
     rows = [("Strength", e) for e in result.strengths]
     rows += [("Area for improvement", e) for e in result.improvements]
     for kind, e in rows:
-        summary.append([kind, f"{e.clause} {e.title}", e.value])
+        append_row(summary, [kind, f"{e.clause} {e.title}", e.value])
     for group, mean in result.group_means.items():
-        summary.append(["Group mean", f"{group} {result.group_titles.get(group, '')}", mean])
+        append_row(summary, ["Group mean", f"{group} {result.group_titles.get(group, '')}", mean])
     style_sheet(summary, [22, 70, 8])
     summary.freeze_panes = "A2"
     _xlsx_indicators(book, result)
@@ -109,6 +113,7 @@ def to_docx(result: AssessmentResult, path: Path, charts_folder: Path) -> Path:
 
     The charts are written to `charts_folder` (PNG and SVG) so the web page can show the same ones.
     """
+    result = scrub(result)
     a = result.assessment
     doc = Document()
     doc.core_properties.title = a.name

@@ -6,7 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pse_assistant.core.errors import InvalidInput
+from pse_assistant.core.errors import InvalidInput, NotFound
+from pse_assistant.core.fields import clean_text
 from pse_assistant.training.assessment import AssessmentResult, ElementView
 
 AGREED = "agreed"
@@ -36,6 +37,11 @@ def _short(title: str, limit: int = 40) -> str:
     return title if len(title) <= limit else f"{title[: limit - 1].rstrip()}…"
 
 
+def _plain(text: str) -> str:
+    """Text as typed: matplotlib reads `$...$` as TeX math, and bad math fails the whole chart."""
+    return clean_text(text).replace("$", r"\$")
+
+
 def _row(element: ElementView, column: str) -> float:
     value = element.agreed if column == AGREED else element.scores.get(column)
     return float(value) if value is not None else math.nan
@@ -61,7 +67,7 @@ def radar_chart(result: AssessmentResult, group: str, path: Path) -> Path:
         columns.append(AGREED)
     for column in columns:
         values = [_row(e, column) for e in elements]
-        style: dict[str, Any] = {"linewidth": 1.5, "marker": "o", "label": column}
+        style: dict[str, Any] = {"linewidth": 1.5, "marker": "o", "label": _plain(column)}
         if column == AGREED:
             style |= {"linestyle": "--", "color": "black", "linewidth": 2.5}
         axes.plot(closed, [*values, values[0]], **style)
@@ -70,7 +76,7 @@ def radar_chart(result: AssessmentResult, group: str, path: Path) -> Path:
     axes.set_ylim(0, 5)
     axes.set_yticks([1, 2, 3, 4, 5])
     title = result.group_titles.get(group, "")
-    axes.set_title(f"{group} {title}", fontsize=10, wrap=True)
+    axes.set_title(_plain(f"{group} {title}"), fontsize=10, wrap=True)
     if columns:
         axes.legend(loc="upper right", bbox_to_anchor=(1.3, 1.1), fontsize=8)
     return _save(figure, path)
@@ -91,19 +97,40 @@ def heat_map(result: AssessmentResult, path: Path) -> Path:
             if not math.isnan(value):
                 axes.text(c, r, f"{value:.0f}", ha="center", va="center", fontsize=9)
     axes.set_xticks(range(len(columns)))
-    axes.set_xticklabels(columns, rotation=30, ha="right")
+    axes.set_xticklabels([_plain(c) for c in columns], rotation=30, ha="right")
     axes.set_yticks(range(len(rows)))
-    axes.set_yticklabels([f"{e.clause} {_short(e.title)}" for e in result.elements], fontsize=8)
-    axes.set_title(f"{result.assessment.name}: scores by assessor", fontsize=10)
+    axes.set_yticklabels(
+        [_plain(f"{e.clause} {_short(e.title)}") for e in result.elements], fontsize=8
+    )
+    axes.set_title(_plain(f"{result.assessment.name}: scores by assessor"), fontsize=10)
     figure.colorbar(image, ax=axes, ticks=[1, 2, 3, 4, 5])
     return _save(figure, path)
 
 
+def chart_names(result: AssessmentResult) -> list[str]:
+    """The file name of every chart: `radar-7.1.png` ... `heat-map.svg`, PNG first."""
+    return [
+        name
+        for suffix in FORMATS
+        for name in [*(f"radar-{group}{suffix}" for group in result.groups), f"heat-map{suffix}"]
+    ]
+
+
+def write_chart(result: AssessmentResult, name: str, path: Path) -> Path:
+    """One chart by its file name, written to `path`.
+
+    Raises:
+        NotFound: a name that is not one of `chart_names(result)`.
+    """
+    known = chart_names(result)
+    if name not in known:
+        raise NotFound(f"No chart is called {name[:60]!r}; there are: {', '.join(known)}.")
+    stem = name.rsplit(".", 1)[0]
+    if stem == "heat-map":
+        return heat_map(result, path)
+    return radar_chart(result, stem.removeprefix("radar-"), path)
+
+
 def write_charts(result: AssessmentResult, folder: Path) -> list[Path]:
     """Every chart as PNG (for documents) and SVG (for the web): a radar per group, then the map."""
-    paths = []
-    for suffix in FORMATS:
-        for group in result.groups:
-            paths.append(radar_chart(result, group, folder / f"radar-{group}{suffix}"))
-        paths.append(heat_map(result, folder / f"heat-map{suffix}"))
-    return paths
+    return [write_chart(result, name, folder / name) for name in chart_names(result)]

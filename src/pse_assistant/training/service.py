@@ -7,21 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pse_assistant.core.errors import InvalidInput
+from pse_assistant.core.errors import InvalidInput, NotApplicable
+from pse_assistant.core.pages import Page
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.plans.models import ActionPlan
 from pse_assistant.training.assessment import (
     Assessment,
     AssessmentItem,
     AssessmentResult,
-    AssessmentStore,
     Consensus,
     Score,
     assessment_items,
 )
 from pse_assistant.training.assessment import gaps_to_plan as _gaps_to_plan
 from pse_assistant.training.assessment_export import to_docx, to_xlsx
-from pse_assistant.training.charts import write_charts
+from pse_assistant.training.assessment_store import AssessmentStore
+from pse_assistant.training.charts import chart_names, write_chart, write_charts
 from pse_assistant.training.workshop import (
     QuizFeedback,
     QuizItem,
@@ -55,6 +56,14 @@ class Training:
         """Every assessment, newest first."""
         return self.store.all()
 
+    def assessment_page(self, limit: int, cursor: str | None = None) -> Page[Assessment]:
+        """One page of assessments, newest first."""
+        return self.store.page(limit, cursor)
+
+    def version(self, assessment_id: str) -> int:
+        """The assessment's version: it changes with every score and agreement; `NotFound`."""
+        return self.store.version(assessment_id)
+
     def assessment(self, assessment_id: str) -> Assessment:
         """One assessment; raises `NotFound`."""
         return self.store.get(assessment_id)
@@ -80,6 +89,14 @@ class Training:
     def charts(self, assessment_id: str, folder: Path) -> list[Path]:
         """Radar charts per element group and a heat map, as PNG and SVG."""
         return write_charts(self.result(assessment_id), folder)
+
+    def chart_names(self, assessment_id: str) -> list[str]:
+        """The file names of an assessment's charts (`radar-7.1.png` ... `heat-map.svg`)."""
+        return chart_names(self.result(assessment_id))
+
+    def chart(self, assessment_id: str, name: str, path: Path) -> Path:
+        """One chart by file name, drawn alone (drawing all twelve took seconds); `NotFound`."""
+        return write_chart(self.result(assessment_id), name, path)
 
     def report(self, assessment_id: str, fmt: str, folder: Path) -> Path:
         """The assessment as XLSX (scores, evidence, spread) or DOCX (the report with its charts)."""
@@ -119,7 +136,7 @@ class Training:
         """Whether `letter` answers question `number` of the clause's quiz, with the explanation."""
         items = self.quiz(clause, count)
         if not 1 <= number <= len(items):
-            raise InvalidInput(
+            raise NotApplicable(
                 f"The quiz for {clause} has questions 1 to {len(items)}, not {number}."
             )
         return check_answer(items[number - 1], letter)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, Field, computed_field
 
-from pse_assistant.core.errors import InvalidInput
+from pse_assistant.core.errors import InvalidInput, NotApplicable
 from pse_assistant.core.text import trim_sentences
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import Note
@@ -184,7 +184,7 @@ def workshop_clause(corpus: Corpus, clause: str) -> Clause:
     """
     found = corpus.structure.get(clause)
     if found.kind not in WORKSHOP_KINDS:
-        raise InvalidInput(
+        raise NotApplicable(
             f"Workshops are built for a principle (5.x.y), an element (7.x) or a sub-element "
             f"(7.x.y); {found.label} is a {found.kind.value} clause."
         )
@@ -253,7 +253,7 @@ def quiz(corpus: Corpus, clause: str, count: int = 8) -> list[QuizItem]:
                 )
             )
     if len(items) < count:
-        raise InvalidInput(f"Only {len(items)} quiz questions exist around {found.label}.")
+        raise NotApplicable(f"Only {len(items)} quiz questions exist around {found.label}.")
     return items
 
 
@@ -265,7 +265,7 @@ def check_answer(item: QuizItem, letter: str) -> QuizFeedback:
     """
     chosen = letter.strip().strip("()").upper()
     if chosen not in item.options:
-        raise InvalidInput(f"Choose one of {', '.join(item.options)} (got '{letter}').")
+        raise NotApplicable(f"Choose one of {', '.join(item.options)} (got '{letter}').")
     return QuizFeedback(
         correct=chosen == item.answer,
         answer=item.answer,
@@ -417,7 +417,7 @@ def build_pack(corpus: Corpus, clause: str, minutes: int, audience: str) -> Work
     found = workshop_clause(corpus, clause)
     notes = _primary_notes(corpus, found)
     if not notes:
-        raise InvalidInput(f"{found.label} has no guidance material to build a workshop from.")
+        raise NotApplicable(f"{found.label} has no guidance material to build a workshop from.")
     own = corpus.note(found.id)
     agenda = _agenda(found, notes, minutes)
     return WorkshopPack(

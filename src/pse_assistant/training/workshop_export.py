@@ -9,6 +9,7 @@ from docx import Document
 from pptx import Presentation
 from pptx.util import Pt
 
+from pse_assistant.core.fields import scrub
 from pse_assistant.core.office import docx_table, export_format, write_text
 from pse_assistant.training.workshop import AUDIENCES, AgendaSlot, QuizItem, WorkshopPack
 
@@ -158,6 +159,7 @@ def export(pack: WorkshopPack, fmt: str, path: Path) -> Path:
     fmt = export_format(fmt, FORMATS, "workshop")
     if path.is_dir():
         path = path / suggested_filename(pack, fmt)
+    pack = scrub(pack)
     writers: dict[str, Callable[[WorkshopPack, Path], Path]] = {
         "docx": to_docx,
         "pptx": to_pptx,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from pse_assistant import __version__
-from pse_assistant.api.deps import AssistantDep, ErrorBody
+from pse_assistant.api.deps import AssistantDep, errors
+from pse_assistant.core.fields import MAX_CLAUSE_REF, Text, Whole
 from pse_assistant.corpus.structure import Clause
 from pse_assistant.corpus.views import ClauseView
 from pse_assistant.search.retrieval import MAX_QUERY_CHARS, SearchResult
@@ -19,8 +20,8 @@ router = APIRouter(prefix="/api", tags=["corpus and search"])
 class SearchRequest(BaseModel):
     """A search query."""
 
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
-    k: int = Field(default=5, ge=1, le=50)
+    query: Text = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    k: Whole = Field(default=5, ge=1, le=50)
 
 
 class Health(BaseModel):
@@ -33,7 +34,7 @@ class Health(BaseModel):
     version: str
 
 
-@router.post("/search", response_model=SearchResult)
+@router.post("/search", response_model=SearchResult, responses=errors(503))
 def search(body: SearchRequest, assistant: AssistantDep) -> SearchResult:
     """Passages grouped by clause, in your own words or by clause."""
     return assistant.search(body.query, k=body.k)
@@ -45,10 +46,10 @@ def clauses(assistant: AssistantDep) -> list[Clause]:
     return assistant.clauses()
 
 
-@router.get(
-    "/clauses/{clause_id}", response_model=ClauseView, responses={404: {"model": ErrorBody}}
-)
-def clause(clause_id: str, assistant: AssistantDep) -> ClauseView:
+@router.get("/clauses/{clause_id}", response_model=ClauseView, responses=errors(404))
+def clause(
+    clause_id: Annotated[str, Path(max_length=MAX_CLAUSE_REF)], assistant: AssistantDep
+) -> ClauseView:
     """One clause: its place in the tree, its guidance note (Markdown), related clauses, crosswalks."""
     return assistant.clause(clause_id)
 

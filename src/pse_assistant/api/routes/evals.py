@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from pse_assistant.api.deps import AssistantDep
+from pse_assistant.core.fields import Flag
 from pse_assistant.evals import MetricRow, evaluate, metric_rows
 
 router = APIRouter(prefix="/api", tags=["evaluation"])
@@ -17,7 +18,7 @@ class EvalRequest(BaseModel):
     """Which shipped question set to run."""
 
     split: Literal["dev", "test"] = "test"
-    ablation: bool = False
+    ablation: Flag = False
 
 
 class EvalResponse(BaseModel):

@@ -16,7 +16,8 @@ router = APIRouter(prefix="/api", tags=["plans"])
 @router.post(
     "/plans",
     response_model=ActionPlan,
-    responses=ERRORS | file_responses("md", "docx", "xlsx", "json"),
+    # format=json is the same ActionPlan as the default answer: application/json, one schema.
+    responses=ERRORS | file_responses("md", "docx", "xlsx"),
 )
 def plans(
     body: PlanRequest,

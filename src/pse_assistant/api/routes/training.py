@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from pse_assistant.api.deps import ERRORS, AssistantDep, download, file_responses
+from pse_assistant.api.deps import (
+    ERRORS,
+    AssistantDep,
+    PageParams,
+    download,
+    errors,
+    file_responses,
+)
+from pse_assistant.core.fields import (
+    ASSESSED_CLAUSE,
+    MAX_CLAUSE_REF,
+    ClauseRef,
+    Flag,
+    Line,
+    OptionalText,
+    Whole,
+    text_pattern,
+)
+from pse_assistant.core.pages import Page
 from pse_assistant.plans.models import ActionPlan
 from pse_assistant.training.assessment import (
     Assessment,
@@ -20,47 +38,49 @@ from pse_assistant.training.assessment import (
 from pse_assistant.training.workshop import QuizFeedback, WorkshopPack
 
 router = APIRouter(prefix="/api", tags=["trainers and assessors"])
+AssessmentId = Annotated[str, Path(max_length=64)]
+ClausePath = Annotated[str, Path(max_length=MAX_CLAUSE_REF)]
 
 
 class NewAssessment(BaseModel):
     """An assessment to start."""
 
-    name: str = Field(min_length=1, max_length=120)
-    organization: str = Field(min_length=2, max_length=120)
-    include_principles: bool = False
+    name: Line = Field(min_length=1, max_length=120)
+    organization: str = Field(min_length=2, max_length=120, pattern=text_pattern(2))
+    include_principles: Flag = False
 
 
 class ScoreRequest(BaseModel):
     """One assessor's score for one element."""
 
-    assessor: str = Field(min_length=1, max_length=80)
-    clause: str = Field(min_length=1, max_length=20)
-    score: int = Field(ge=1, le=5, strict=True)
-    evidence: str = Field(default="", max_length=2000)
+    assessor: Line = Field(min_length=1, max_length=80)
+    clause: str = Field(pattern=ASSESSED_CLAUSE, examples=["7.2.3"])
+    score: Whole = Field(ge=1, le=5)
+    evidence: OptionalText = Field(default="", max_length=2000)
 
 
 class ConsensusRequest(BaseModel):
     """The score agreed in the consensus meeting, and why."""
 
-    clause: str = Field(min_length=1, max_length=20)
-    score: int = Field(ge=1, le=5, strict=True)
-    reason: str = Field(min_length=3, max_length=1000)
+    clause: str = Field(pattern=ASSESSED_CLAUSE, examples=["7.2.3"])
+    score: Whole = Field(ge=1, le=5)
+    reason: str = Field(min_length=3, max_length=1000, pattern=text_pattern(3, multiline=True))
 
 
 class GapPlanRequest(BaseModel):
     """Turn the weakest elements into a programme plan."""
 
-    organization: str = Field(min_length=2, max_length=120)
-    horizon_months: int = Field(default=12, ge=3, le=36)
-    weakest: int = Field(default=3, ge=1, le=12)
+    organization: str = Field(min_length=2, max_length=120, pattern=text_pattern(2))
+    horizon_months: Whole = Field(default=12, ge=3, le=36)
+    weakest: Whole = Field(default=3, ge=1, le=12)
 
 
 class WorkshopRequest(BaseModel):
     """A workshop pack to build."""
 
-    clause: str = Field(min_length=1, max_length=20, examples=["5.1.1"])
+    clause: ClauseRef = Field(examples=["5.1.1"])
     minutes: Literal[60, 90, 180] = 90
-    audience: str = Field(default="managers", examples=["managers"])
+    audience: Literal["front-line-staff", "managers", "leadership", "assessors"] = "managers"
 
 
 class QuizQuestion(BaseModel):
@@ -75,8 +95,8 @@ class QuizQuestion(BaseModel):
 class QuizAnswer(BaseModel):
     """A participant's answer to one question."""
 
-    number: int = Field(ge=1)
-    answer: str = Field(min_length=1, max_length=1)
+    number: Whole = Field(ge=1, le=100)
+    answer: str = Field(pattern="^[A-Za-z]$", description="The letter of the option chosen.")
 
 
 @router.get("/assessment-items", response_model=list[AssessmentItem])
@@ -91,34 +111,42 @@ def create_assessment(body: NewAssessment, assistant: AssistantDep) -> Assessmen
     return assistant.training.create(body.name, body.organization, body.include_principles)
 
 
-@router.get("/assessments", response_model=list[Assessment])
-def assessments(assistant: AssistantDep) -> list[Assessment]:
-    """Every assessment."""
-    return assistant.training.assessments()
+@router.get("/assessments", response_model=Page[Assessment], responses=ERRORS)
+def assessments(assistant: AssistantDep, page: PageParams) -> Page[Assessment]:
+    """Assessments, newest first, a page at a time."""
+    return assistant.training.assessment_page(*page)
 
 
 @router.get("/assessments/{assessment_id}", response_model=Assessment, responses=ERRORS)
-def assessment(assessment_id: str, assistant: AssistantDep) -> Assessment:
+def assessment(assessment_id: AssessmentId, assistant: AssistantDep) -> Assessment:
     """One assessment."""
     return assistant.training.assessment(assessment_id)
 
 
 @router.delete("/assessments/{assessment_id}", status_code=204, responses=ERRORS)
-def delete_assessment(assessment_id: str, assistant: AssistantDep) -> None:
+def delete_assessment(assessment_id: AssessmentId, assistant: AssistantDep) -> None:
     """Delete an assessment with its scores and agreements."""
     assistant.training.delete(assessment_id)
 
 
-@router.put("/assessments/{assessment_id}/scores", response_model=Score, responses=ERRORS)
-def score(assessment_id: str, body: ScoreRequest, assistant: AssistantDep) -> Score:
+@router.put(
+    "/assessments/{assessment_id}/scores", response_model=Score, responses=errors(404, 409, 422)
+)
+def score(assessment_id: AssessmentId, body: ScoreRequest, assistant: AssistantDep) -> Score:
     """Record one assessor's score and evidence; scoring again replaces it."""
     return assistant.training.score(
         assessment_id, body.assessor, body.clause, body.score, body.evidence
     )
 
 
-@router.put("/assessments/{assessment_id}/consensus", response_model=Consensus, responses=ERRORS)
-def consensus(assessment_id: str, body: ConsensusRequest, assistant: AssistantDep) -> Consensus:
+@router.put(
+    "/assessments/{assessment_id}/consensus",
+    response_model=Consensus,
+    responses=errors(404, 409, 422),
+)
+def consensus(
+    assessment_id: AssessmentId, body: ConsensusRequest, assistant: AssistantDep
+) -> Consensus:
     """Record the agreed score of an element and its reason."""
     return assistant.training.agree(assessment_id, body.clause, body.score, body.reason)
 
@@ -126,7 +154,7 @@ def consensus(assessment_id: str, body: ConsensusRequest, assistant: AssistantDe
 @router.get(
     "/assessments/{assessment_id}/result", response_model=AssessmentResult, responses=ERRORS
 )
-def result(assessment_id: str, assistant: AssistantDep) -> AssessmentResult:
+def result(assessment_id: AssessmentId, assistant: AssistantDep) -> AssessmentResult:
     """The consensus view: each element's scores, spread, disagreements, strengths, improvements."""
     return assistant.training.result(assessment_id)
 
@@ -136,7 +164,7 @@ def result(assessment_id: str, assistant: AssistantDep) -> AssessmentResult:
     response_class=FileResponse,
     responses=ERRORS | file_responses("png", "svg"),
 )
-def chart(assessment_id: str, name: str, assistant: AssistantDep) -> FileResponse:
+def chart(assessment_id: AssessmentId, name: str, assistant: AssistantDep) -> FileResponse:
     """A chart: `radar-7.1.png`, `radar-7.2.svg`, ... or `heat-map.png` / `heat-map.svg`."""
     return download(assistant.assessment_chart_download(assessment_id, name))
 
@@ -147,7 +175,7 @@ def chart(assessment_id: str, name: str, assistant: AssistantDep) -> FileRespons
     responses=ERRORS | file_responses("xlsx", "docx"),
 )
 def report(
-    assessment_id: str,
+    assessment_id: AssessmentId,
     assistant: AssistantDep,
     format: Literal["xlsx", "docx"] = Query(default="xlsx"),
 ) -> FileResponse:
@@ -155,8 +183,12 @@ def report(
     return download(assistant.assessment_report_download(assessment_id, format))
 
 
-@router.post("/assessments/{assessment_id}/plan", response_model=ActionPlan, responses=ERRORS)
-def plan_from_gaps(assessment_id: str, body: GapPlanRequest, assistant: AssistantDep) -> ActionPlan:
+@router.post(
+    "/assessments/{assessment_id}/plan", response_model=ActionPlan, responses=errors(404, 409, 422)
+)
+def plan_from_gaps(
+    assessment_id: AssessmentId, body: GapPlanRequest, assistant: AssistantDep
+) -> ActionPlan:
     """Turn the gaps into a plan: the weakest elements as one programme."""
     return assistant.training.plan_from_gaps(
         assessment_id, body.organization, body.horizon_months, body.weakest
@@ -182,7 +214,7 @@ def workshop(
 
 @router.get("/quiz/{clause}", response_model=list[QuizQuestion], responses=ERRORS)
 def quiz(
-    clause: str, assistant: AssistantDep, count: int = Query(default=8, ge=1, le=20)
+    clause: ClausePath, assistant: AssistantDep, count: int = Query(default=8, ge=1, le=20)
 ) -> list[QuizQuestion]:
     """Quiz questions for participants, without the answers."""
     return [
@@ -192,6 +224,6 @@ def quiz(
 
 
 @router.post("/quiz/{clause}/answers", response_model=QuizFeedback, responses=ERRORS)
-def answer(clause: str, body: QuizAnswer, assistant: AssistantDep) -> QuizFeedback:
+def answer(clause: ClausePath, body: QuizAnswer, assistant: AssistantDep) -> QuizFeedback:
     """Whether an answer is right, with the explanation and its citation."""
     return assistant.training.check(clause, body.number, body.answer)
