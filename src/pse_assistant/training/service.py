@@ -25,9 +25,11 @@ from pse_assistant.training.charts import write_charts
 from pse_assistant.training.workshop import (
     QuizFeedback,
     QuizItem,
+    QuizResult,
     WorkshopPack,
     build_pack,
     check_answer,
+    grade,
     quiz,
 )
 from pse_assistant.training.workshop_export import export as export_pack
@@ -112,7 +114,7 @@ class Training:
         return export_pack(pack, fmt, path)
 
     def quiz(self, clause: str, count: int = 8) -> list[QuizItem]:
-        """Quiz questions for a clause and its neighbours, each with its source clause."""
+        """Up to `count` quiz questions on a clause (an element: its sub-elements), with sources."""
         return quiz(self.corpus, clause, count)
 
     def check(self, clause: str, number: int, letter: str, count: int = 8) -> QuizFeedback:
@@ -123,3 +125,11 @@ class Training:
                 f"The quiz for {clause} has questions 1 to {len(items)}, not {number}."
             )
         return check_answer(items[number - 1], letter)
+
+    def grade(self, clause: str, answers: dict[int, str], count: int = 8) -> QuizResult:
+        """The score of a whole quiz on `clause`, with every question to review.
+
+        Graded against this clause's own key, so answers given to another clause's questions can
+        never be marked against it by mistake.
+        """
+        return grade(clause, self.quiz(clause, count), answers)

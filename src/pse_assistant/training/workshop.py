@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
@@ -37,40 +38,42 @@ NOTICE = (
 )
 SCENARIO_WORDS = 120
 # Agenda blocks per length: (key, title, minutes). Explicit tables read better than a formula and
-# let each length keep blocks a facilitator can actually run; each table sums to its length.
+# let each length keep blocks a facilitator can actually run; each table sums to its length. The
+# exercise's minutes are the most it may take: a shorter exercise gives the rest to the discussion,
+# a longer one is scaled down in its own text, so the agenda and the exercise always agree.
 _AGENDAS: dict[int, list[tuple[str, str, int]]] = {
     60: [
         ("welcome", "Welcome and purpose", 5),
-        ("brief", "The clause in brief", 8),
-        ("scenario", "Scenario work", 12),
-        ("exercise", "Exercise", 12),
-        ("discussion", "Discussion", 8),
-        ("quiz", "Quiz", 10),
+        ("brief", "The clause in brief", 5),
+        ("scenario", "Scenario work", 10),
+        ("exercise", "Exercise", 25),
+        ("discussion", "Discussion", 5),
+        ("quiz", "Quiz", 5),
         ("wrap", "Wrap-up and next steps", 5),
     ],
     90: [
         ("welcome", "Welcome and purpose", 5),
         ("brief", "The clause in brief", 10),
-        ("scenario", "Scenario work", 15),
-        ("exercise", "Exercise", 20),
-        ("discussion", "Discussion", 15),
-        ("quiz", "Quiz", 15),
-        ("wrap", "Wrap-up and next steps", 10),
+        ("scenario", "Scenario work", 10),
+        ("exercise", "Exercise", 45),
+        ("discussion", "Discussion", 5),
+        ("quiz", "Quiz", 10),
+        ("wrap", "Wrap-up and next steps", 5),
     ],
     180: [
         ("welcome", "Welcome and purpose", 10),
         ("brief", "The clause in brief", 15),
-        ("scenario", "Scenario work", 25),
-        ("exercise", "Exercise", 35),
+        ("scenario", "Scenario work", 20),
+        ("exercise", "Exercise", 60),
         ("break", "Break", 10),
-        ("steps", "Practice: the steps in your service", 25),
-        ("maturity", "Maturity self-check", 20),
-        ("discussion", "Discussion", 20),
-        ("quiz", "Quiz", 15),
-        ("wrap", "Wrap-up and next steps", 5),
+        ("steps", "Practice: the steps in your service", 20),
+        ("maturity", "Maturity self-check", 15),
+        ("discussion", "Discussion", 10),
+        ("quiz", "Quiz", 10),
+        ("wrap", "Wrap-up and next steps", 10),
     ],
 }
-_EXERCISE_MINUTES = re.compile(r"(\d+)[ -]minute")
+_EXERCISE_MINUTES = re.compile(r"\b(\d+)(?=[ -]minute)")
 
 
 class QuizItem(BaseModel):
@@ -92,6 +95,34 @@ class QuizFeedback(BaseModel):
     answer: str
     explanation: str
     citation: str
+
+
+class QuizReview(BaseModel):
+    """One question after the quiz: what was chosen, the right answer, why, and where it comes from."""
+
+    number: int
+    question: str
+    chosen: str | None
+    chosen_text: str | None
+    answer: str
+    answer_text: str
+    correct: bool
+    explanation: str
+    citation: str
+
+
+class QuizResult(BaseModel):
+    """The end of a quiz: the score, and every question to review (the wrong ones flagged)."""
+
+    clause: str
+    right: int
+    total: int
+    reviews: list[QuizReview]
+
+    @property
+    def wrong(self) -> list[QuizReview]:
+        """The questions answered wrongly or left unanswered, to go over again."""
+        return [r for r in self.reviews if not r.correct]
 
 
 class AgendaSlot(BaseModel):
@@ -141,7 +172,7 @@ class WorkshopPack(BaseModel):
     agenda: list[AgendaSlot]
     scenario: ScenarioCard
     discussion: list[DiscussionPrompt]
-    quiz: list[QuizItem] = Field(min_length=8)
+    quiz: list[QuizItem] = Field(min_length=1)
     facilitator_notes: list[str]
     notice: str = NOTICE
 
@@ -198,21 +229,6 @@ def _primary_notes(corpus: Corpus, clause: Clause) -> list[Note]:
     return [n for n in notes if n is not None and n.quiz()]
 
 
-def _secondary_notes(corpus: Corpus, clause: Clause, primary: list[Note]) -> list[Note]:
-    """Related principles and sub-elements, then siblings: where extra quiz questions come from."""
-    own = corpus.note(clause.id)
-    related = own.meta.related if own else []
-    siblings = [c.id for c in corpus.structure.children(clause.parent or "")]
-    seen = {n.clause for n in primary} | {clause.id}
-    notes: list[Note] = []
-    for cid in [*related, *siblings]:
-        note = corpus.note(cid)
-        if note is not None and cid not in seen and note.quiz():
-            seen.add(cid)
-            notes.append(note)
-    return notes
-
-
 def _round_robin(notes: list[Note]) -> Iterator[tuple[Note, int]]:
     """Questions taken in turn from each note, so a short quiz still spans every source."""
     depth = max((len(n.quiz()) for n in notes), default=0)
@@ -223,37 +239,38 @@ def _round_robin(notes: list[Note]) -> Iterator[tuple[Note, int]]:
 
 
 def quiz(corpus: Corpus, clause: str, count: int = 8) -> list[QuizItem]:
-    """The clause's own questions first, then related notes' ones; never a question we invented.
+    """Up to `count` of the notes' own questions on the clause (an element: on its sub-elements).
+
+    Never a question from a neighbouring clause, so a quiz on a principle never asks about "this
+    sub-element", and never a question we invented.
 
     Raises:
         ClauseNotFound: a clause id that is not in the standard.
-        InvalidInput: a clause a workshop cannot cover, a count below 1, or too few questions.
+        InvalidInput: a clause a workshop cannot cover, a count below 1, or no questions at all.
     """
     if count < 1:
         raise InvalidInput(f"A quiz needs at least one question (got {count}).")
     found = workshop_clause(corpus, clause)
-    primary = _primary_notes(corpus, found)
     items: list[QuizItem] = []
-    for group in (primary, _secondary_notes(corpus, found, primary)):
-        for note, index in _round_robin(group):
-            question = note.quiz()[index]
-            if len(items) == count:
-                return items
-            if question.answer is None or question.answer not in question.options:
-                continue
-            items.append(
-                QuizItem(
-                    number=len(items) + 1,
-                    question=question.question,
-                    options=dict(question.options),
-                    answer=question.answer,
-                    explanation=question.explanation,
-                    clause=note.clause,
-                    clause_title=note.meta.title,
-                )
+    for note, index in _round_robin(_primary_notes(corpus, found)):
+        question = note.quiz()[index]
+        if len(items) == count:
+            break
+        if question.answer is None or question.answer not in question.options:
+            continue
+        items.append(
+            QuizItem(
+                number=len(items) + 1,
+                question=question.question,
+                options=dict(question.options),
+                answer=question.answer,
+                explanation=question.explanation,
+                clause=note.clause,
+                clause_title=note.meta.title,
             )
-    if len(items) < count:
-        raise InvalidInput(f"Only {len(items)} quiz questions exist around {found.label}.")
+        )
+    if not items:
+        raise InvalidInput(f"{found.label} has no quiz questions in the guidance.")
     return items
 
 
@@ -272,6 +289,38 @@ def check_answer(item: QuizItem, letter: str) -> QuizFeedback:
         explanation=item.explanation,
         citation=f"[{item.clause}] {item.clause_title}",
     )
+
+
+def grade(clause: str, items: list[QuizItem], answers: dict[int, str]) -> QuizResult:
+    """Score a whole quiz against its own key; an unanswered question counts as wrong.
+
+    Raises:
+        InvalidInput: an answer to a question number the quiz does not have, or a letter that is
+            not one of its options.
+    """
+    by_number = {i.number: i for i in items}
+    if stray := sorted(n for n in answers if n not in by_number):
+        raise InvalidInput(f"The quiz has questions 1 to {len(items)}, not {stray[0]}.")
+    reviews = []
+    for item in items:
+        letter = answers.get(item.number)
+        feedback = check_answer(item, letter) if letter else None
+        chosen = letter.strip().strip("()").upper() if letter else None
+        reviews.append(
+            QuizReview(
+                number=item.number,
+                question=item.question,
+                chosen=chosen,
+                chosen_text=item.options.get(chosen or ""),
+                answer=item.answer,
+                answer_text=item.options[item.answer],
+                correct=bool(feedback and feedback.correct),
+                explanation=item.explanation,
+                citation=f"[{item.clause}] {item.clause_title}",
+            )
+        )
+    right = sum(r.correct for r in reviews)
+    return QuizResult(clause=clause, right=right, total=len(items), reviews=reviews)
 
 
 def _objectives(clause: Clause, notes: list[Note], own: Note | None, audience: str) -> list[str]:
@@ -344,8 +393,57 @@ def _prompts(notes: list[Note], minutes: int) -> list[DiscussionPrompt]:
     return prompts[: {60: 3, 90: 4, 180: 6}[minutes]]
 
 
+def _shares(parts: list[int], total: int) -> list[int]:
+    """Cut `total` minutes (a multiple of 5) in proportion to `parts`, in blocks of 5 minutes,
+    each part keeping at least one block when there are enough (largest remainders first)."""
+    units = total // 5
+    raw = [p * units / sum(parts) for p in parts]
+    least = 1 if units >= len(parts) else 0
+    out = [max(least, math.floor(r)) for r in raw]
+    while sum(out) < units:
+        out[max(range(len(out)), key=lambda i: raw[i] - out[i])] += 1
+    while sum(out) > units:
+        out[max((i for i in range(len(out)) if out[i] > least), key=lambda i: out[i] - raw[i])] -= 1
+    return [5 * o for o in out]
+
+
+def fit_exercise(text: str, budget: int) -> tuple[str, int]:
+    """The exercise's text and length within `budget` minutes, so that the agenda and the text agree.
+
+    An exercise written for `budget` minutes or less keeps its text and takes its own length.
+    A longer one is scaled down: its total becomes `budget`, and the times of its parts shrink in
+    proportion (still adding up to the total when they did). Text with no time takes the budget.
+    """
+    found = list(_EXERCISE_MINUTES.finditer(text))
+    numbers = [int(m.group(1)) for m in found]
+    if not numbers:
+        return text, budget
+    total = max(numbers)
+    if total <= budget:
+        return text, total
+    first = numbers.index(total)
+    parts = numbers[:first] + numbers[first + 1 :]
+    if parts and sum(parts) == total:
+        scaled = _shares(parts, budget)
+    else:
+        scaled = [max(5, 5 * round(p * budget / total / 5)) for p in parts]
+    values = [*scaled[:first], budget, *scaled[first:]]
+    for match, value in sorted(zip(found, values, strict=True), key=lambda mv: -mv[0].start()):
+        text = text[: match.start()] + str(value) + text[match.end() :]
+    return text, budget
+
+
+def written_minutes(text: str | None) -> int | None:
+    """The length an exercise's text states (its largest time), if any."""
+    numbers = [int(m.group(1)) for m in _EXERCISE_MINUTES.finditer(text or "")]
+    return max(numbers) if numbers else None
+
+
 def _agenda(clause: Clause, notes: list[Note], minutes: int) -> list[AgendaSlot]:
-    exercise = next((n.exercise() for n in notes if n.exercise()), None)
+    written = next((n.exercise() for n in notes if n.exercise()), None)
+    blocks = _AGENDAS[minutes]
+    budget = next(length for key, _, length in blocks if key == "exercise")
+    exercise, exercise_minutes = fit_exercise(" ".join((written or "").split()), budget)
     activities = {
         "welcome": "Introductions, why this clause matters here, and the agenda.",
         "brief": f"Present {clause.label} in brief, using the objectives slide.",
@@ -358,22 +456,25 @@ def _agenda(clause: Clause, notes: list[Note], minutes: int) -> list[AgendaSlot]
         "quiz": "Participants answer individually; go through the answer key together.",
         "wrap": "Each person names one thing they will do next week.",
     }
+    lengths = {key: length for key, _, length in blocks}
+    lengths["exercise"] = exercise_minutes
+    lengths["discussion"] += budget - exercise_minutes  # a shorter exercise leaves more to discuss
     slots: list[AgendaSlot] = []
     start = 0
-    for key, title, length in _AGENDAS[minutes]:
+    for key, title, _ in blocks:
         source = notes[0].clause if key in {"scenario", "exercise", "steps", "maturity"} else None
         if key == "brief":
             source = clause.id
         slots.append(
             AgendaSlot(
                 start=start,
-                minutes=length,
+                minutes=lengths[key],
                 title=title,
                 activity=" ".join(activities[key].split()),
                 clause=source,
             )
         )
-        start += length
+        start += lengths[key]
     return slots
 
 
@@ -386,11 +487,12 @@ def _facilitator_notes(
         "runs long, take the time from discussion, never from the quiz or the wrap-up."
     ]
     exercise = next((s for s in agenda if s.title == "Exercise"), None)
-    written = _EXERCISE_MINUTES.search(exercise.activity) if exercise else None
-    if exercise and written and int(written.group(1)) != exercise.minutes:
+    written = written_minutes(next((n.exercise() for n in notes if n.exercise()), None))
+    if exercise and written and written != exercise.minutes:
         out.append(
-            f"The exercise is written for {written.group(1)} minutes; here it has "
-            f"{exercise.minutes}, so set the scope accordingly."
+            f"The exercise is written for {written} minutes in the guidance; this pack shortens it "
+            f"to {exercise.minutes}, with each of its times scaled to match: choose fewer cases "
+            "or a smaller part of the service."
         )
     out.append(
         "The answer key with explanations and clause references is at the end of this pack and "
