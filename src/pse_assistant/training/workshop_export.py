@@ -12,7 +12,7 @@ from docx.shared import Cm, Pt
 from pse_assistant.core.office import docx_table, export_format, write_text
 from pse_assistant.core.text import trim_sentences
 from pse_assistant.training.workshop import AUDIENCES, WorkshopPack
-from pse_assistant.training.workshop_slides import key_line, option_lines, time_span
+from pse_assistant.training.workshop_slides import key_line, option_lines, plain, time_span
 from pse_assistant.training.workshop_slides import to_pptx as slides_pptx
 
 FORMATS = ("md", "docx", "pptx", "handout")
@@ -103,11 +103,11 @@ def to_pptx(pack: WorkshopPack, path: Path) -> Path:
 
 
 def _compact(doc: Any) -> None:
-    """One page: narrow margins and 10 pt body type; headings stay in Word's heading styles."""
+    """One page: narrow margins and 11 pt body type; headings stay in Word's heading styles."""
     for section in doc.sections:
         section.top_margin = section.bottom_margin = Cm(1.5)
         section.left_margin = section.right_margin = Cm(1.8)
-    doc.styles["Normal"].font.size = Pt(10)
+    doc.styles["Normal"].font.size = Pt(11)
     for name, size in (("Title", 20), ("Heading 1", 12)):
         doc.styles[name].font.size = Pt(size)
     for name in ("Normal", "List Bullet", "Heading 1"):
@@ -130,13 +130,13 @@ def to_handout(pack: WorkshopPack, path: Path) -> Path:
     doc.add_paragraph("   ·   ".join(f"{s.start}′ {s.title}" for s in pack.agenda))
     card = pack.scenario
     doc.add_heading(card.title, level=1)
-    doc.add_paragraph(trim_sentences(card.text, max_words=90))
+    doc.add_paragraph(plain(trim_sentences(card.text, max_words=90)))
     for question in card.questions:
         doc.add_paragraph(question, style="List Bullet")
     exercise = next((s for s in pack.agenda if s.title == "Exercise"), None)
     if exercise is not None:
         doc.add_heading(f"Exercise ({exercise.minutes} minutes)", level=1)
-        doc.add_paragraph(trim_sentences(exercise.activity, max_words=110))
+        doc.add_paragraph(plain(trim_sentences(exercise.activity, max_words=110)))
     doc.add_heading("My one action for next week", level=1)
     doc.add_paragraph("_" * 90)
     doc.add_paragraph("_" * 90)

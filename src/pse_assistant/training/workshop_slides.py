@@ -8,6 +8,7 @@ so that it reads from the back of a training room.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,11 @@ class Palette:
 
 PALETTE = Palette()
 FONT = "Calibri"
+
+
+def plain(text: str) -> str:
+    """Text without Markdown emphasis (`*...*`, `**...**`), which slides and Word would show raw."""
+    return re.sub(r"(\*{1,2})([^*\n]+?)\1", r"\2", text)
 
 
 def body_size(texts: list[str]) -> int:
@@ -153,7 +159,7 @@ class Deck:
         size = body_size(bullets)
         for index, text in enumerate(bullets):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.text = text
+            paragraph.text = plain(text)
             paragraph.space_after = Pt(8)
             _style(paragraph, size, PALETTE.ink)
         self._finish(slide, notes)
@@ -167,7 +173,7 @@ class Deck:
         shape = slide.shapes.add_textbox(MARGIN, Inches(1.55), Emu(width), Inches(5.2))
         frame = shape.text_frame
         frame.word_wrap = True
-        frame.text = text
+        frame.text = plain(text)
         _style(frame.paragraphs[0], body_size([text]), PALETTE.ink)
         timer = slide.shapes.add_shape(
             MSO_SHAPE.ROUNDED_RECTANGLE,
