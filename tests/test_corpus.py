@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from pse_assistant.core.settings import default_corpus_dir
@@ -104,3 +105,17 @@ def test_documents_carry_clause_metadata(corpus: Corpus) -> None:
     assert meta["kind"] == "sub-element"
     assert meta["source"] == "corpus/guidance/7.2.3.md"
     assert all(d.page_content.strip() for d in docs)
+
+
+def test_a_clause_view_can_sit_under_a_page_headings_in_order(corpus: Corpus) -> None:
+    from pse_assistant.corpus.views import clause_view
+
+    view = clause_view(corpus, "7.2.3")
+    levels = [
+        len(line.split(" ")[0])
+        for line in view.markdown(top=3).splitlines()
+        if line.startswith("#")
+    ]
+    assert levels[0] == 3 and min(levels[1:]) == 4
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
+    assert view.markdown().startswith("### 7.2.3")  # the terminal's layout is unchanged

@@ -541,3 +541,27 @@ def test_markdown_snapshot(corpus: Corpus) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_a_plan_request_read_from_a_conversation(corpus: Corpus) -> None:
+    from pse_assistant.plans.context import plan_context
+
+    questions = [
+        "We're a tax office with 300 staff: who is our customer anyway?",
+        "Our priority is fewer repeat calls. We have no budget and a hiring freeze.",
+        "make that a plan over 18 months, we are at maturity level 3",
+    ]
+    context = plan_context(corpus.structure, ["7.2", "7.2.3", "5", "7.2.3"], questions)
+    request = context.request
+    assert request.clauses == ["7.2", "7.2.3"]  # plannable only, once each
+    assert (request.organization, request.org_type) == ("tax office", "national-agency")
+    assert (request.size, request.horizon_months, request.maturity) == ("medium", 18, 3)
+    assert request.priorities == "fewer repeat calls"
+    assert "no budget" in request.constraints
+    assert {"organization", "size", "horizon_months", "maturity", "priorities"} <= set(
+        context.found
+    )
+    quiet = plan_context(corpus.structure, ["7.4.1"], ["How do we handle complaints?"])
+    assert quiet.found == [] and quiet.request.organization == "public service organization"
+    with pytest.raises(InvalidInput, match="sub-element, an element or a principle"):
+        plan_context(corpus.structure, ["4", "bibliography"], questions)

@@ -40,3 +40,17 @@ def trim_sentences(text: str, max_chars: int | None = None, max_words: int | Non
             break
         kept.append(sentence)
     return " ".join(kept)
+
+
+def shift_headings(markdown: str, by: int) -> str:
+    """Every Markdown heading `by` levels deeper (at most 6), leaving fenced code alone, so a
+    document can sit under a page's own headings in order."""
+    out, fenced = [], False
+    for line in markdown.split("\n"):
+        fenced ^= line.startswith("```")
+        match = None if fenced else re.match(r"^(#{1,6}) ", line)
+        if match:
+            hashes = len(match.group(1))
+            line = "#" * min(hashes + by, 6) + line[hashes:]
+        out.append(line)
+    return "\n".join(out)

@@ -61,6 +61,19 @@ class Training:
         """One assessment; raises `NotFound`."""
         return self.store.get(assessment_id)
 
+    def join(self, assessment_id: str, invite: str | None = None) -> Assessment:
+        """The assessment a join link (`?assessment=ID`) opens, with the elements it covers.
+
+        `invite` is the invitation token a link will carry once there are accounts; until then
+        anyone with the id may join, and the token is accepted and ignored.
+        """
+        return self.store.get(" ".join((assessment_id or "").split()))
+
+    def my_scores(self, assessment_id: str, assessor: str) -> dict[str, Score]:
+        """One assessor's own scores by clause, so they can see and change what they gave."""
+        name = assessor.strip()
+        return {s.clause: s for s in self.store.scores(assessment_id) if s.assessor == name}
+
     def delete(self, assessment_id: str) -> None:
         """Delete an assessment with its scores and agreements; raises `NotFound`."""
         self.store.delete(assessment_id)
@@ -95,9 +108,16 @@ class Training:
         return to_xlsx(result, path) if fmt == "xlsx" else to_docx(result, path, folder / "charts")
 
     def plan_from_gaps(
-        self, assessment_id: str, organization: str, horizon_months: int = 12, weakest: int = 3
+        self,
+        assessment_id: str,
+        organization: str | None = None,
+        horizon_months: int = 12,
+        weakest: int = 3,
     ) -> ActionPlan:
-        """Turn the weakest elements into one programme plan."""
+        """Turn the weakest elements into one programme plan, for the assessment's organization
+        unless another is named."""
+        if organization is None:
+            organization = self.assessment(assessment_id).organization
         if len(organization.strip()) < 2:
             raise InvalidInput("Name the organization (at least two characters) for the plan.")
         return _gaps_to_plan(
