@@ -34,7 +34,7 @@ def create_app(
     import gradio as gr
 
     from pse_assistant.api.app import create_api
-    from pse_ui import build_ui
+    from pse_ui import build_ui, look
 
     assistant = assistant or get_assistant()
     assistant.auto_build = False
@@ -58,7 +58,9 @@ def create_app(
     )
     app.dependency_overrides[get_assistant] = lambda: assistant
     create_api(app)
-    mounted: FastAPI = gr.mount_gradio_app(app, build_ui(assistant), path="", footer_links=["api"])
+    mounted: FastAPI = gr.mount_gradio_app(
+        app, build_ui(assistant), path="", footer_links=["api"], **look()
+    )
     return mounted
 
 

@@ -11,29 +11,28 @@ from .assess import assess_tab
 from .browse import browse_tab
 from .common import COPYRIGHT
 from .evaluate import evaluate_tab
+from .links import link_tabs
 from .plan import plan_tab
 from .quiz import quiz_tab
 from .workshop import workshop_tab
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
-    """The whole UI for one assistant."""
+    """The whole UI for one assistant (mount it with `pse_ui.look()` for its theme and script)."""
     with gr.Blocks(title="pse-assistant — ISO 11367 public service excellence") as demo:
         gr.Markdown(
             "# pse-assistant\nGuidance for **ISO 11367:2025** public service excellence, with clause "
             "citations you can check."
         )
-        with gr.Tabs():
-            for tab in (
-                ask_tab,
-                browse_tab,
-                plan_tab,
-                assess_tab,
-                workshop_tab,
-                quiz_tab,
-                evaluate_tab,
-            ):
-                tab(assistant)
+        with gr.Tabs(elem_id="tabs") as tabs:
+            ask = ask_tab(assistant)
+            browse_tab(assistant)
+            plan = plan_tab(assistant)
+            assess = assess_tab(assistant)
+            workshop_tab(assistant)
+            quiz_tab(assistant)
+            evaluate_tab(assistant)
         gr.Markdown(f"---\n{COPYRIGHT}", elem_id="copyright")
+        link_tabs(assistant, demo, tabs, ask, plan, assess)
     blocks: gr.Blocks = demo
     return blocks
