@@ -13,6 +13,7 @@ from pptx.util import Inches
 
 from pse_assistant.core.errors import ClauseNotFound, InvalidInput
 from pse_assistant.corpus.loader import Corpus
+from pse_assistant.training.agenda import fit_exercise, written_minutes
 from pse_assistant.training.assessment import PRINCIPLES, SUB_ELEMENTS
 from pse_assistant.training.workshop import (
     AUDIENCES,
@@ -20,10 +21,8 @@ from pse_assistant.training.workshop import (
     WorkshopPack,
     build_pack,
     check_answer,
-    fit_exercise,
     grade,
     quiz,
-    written_minutes,
 )
 from pse_assistant.training.workshop_export import export, suggested_filename, to_markdown
 

@@ -19,7 +19,8 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from pse_assistant.training.workshop import AgendaSlot, QuizItem, WorkshopPack
+from pse_assistant.training.agenda import AgendaSlot
+from pse_assistant.training.workshop import QuizItem, WorkshopPack
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.6)
