@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest install browser clean
+.PHONY: run test lint typecheck pytest install browser axe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,11 +40,25 @@ browser:
 	  fi; \
 	fi
 
+# axe-core, the accessibility checker the browser test injects into each tab, from the npm
+# registry into .cache/ (never committed); the test fails without it in CI and skips otherwise.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --prefix .cache/axe --no-audit --no-fund --save-exact --silent axe-core@$(AXE_VERSION); \
+	else \
+	  echo "note: the accessibility checks need npm (apt-get install npm) to fetch axe-core $(AXE_VERSION)"; \
+	fi
+
 # Two workers (pytest-xdist), one core each; a module's slow tests stay on one worker.
-pytest: install browser
+pytest: install browser axe
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache

@@ -9,6 +9,7 @@ import pytest
 from pse_assistant.answer.conversations import ConversationNotFound
 from pse_assistant.answer.responder import Answer
 from pse_assistant.assistant import Assistant
+from pse_assistant.core.errors import InvalidInput
 from pse_assistant.core.settings import Settings
 
 
@@ -198,3 +199,29 @@ def test_answers_in_a_fresh_data_folder_build_the_index_first(fake_assistant: As
     assert not fake_assistant.index_status().ready
     assert fake_assistant.ask("section 7.4").clauses == ["7.4"]
     assert fake_assistant.index_status().ready
+
+
+def test_saved_conversations_reopen_rename_export_and_feed_a_plan(
+    fake_indexed_assistant: Assistant,
+) -> None:
+    """What the Ask tab's history panel and "Open in Plan" call through the facade."""
+    assistant = fake_indexed_assistant
+    first = assistant.ask("We're a tax office with 300 staff. What does 7.2.3 ask?")
+    cid = first.conversation_id
+    assistant.ask("and what evidence would an assessor want?", cid)
+    answers = assistant.conversation_answers(cid)
+    assert answers[0].question.startswith("We're a tax office")
+    assert len(answers) == 2 and answers[0].id == first.id
+    assistant.rename_conversation(cid, "  Tax office   integrity ")
+    assert assistant.conversation(cid).title == "Tax office integrity"
+    with pytest.raises(InvalidInput):
+        assistant.rename_conversation(cid, "   ")
+    with pytest.raises(ConversationNotFound):
+        assistant.rename_conversation("no-such-conversation", "x")
+    path = assistant.conversation_download(cid, "md")
+    assert path.name == f"conversation-{cid}.md"
+    assert path.read_text(encoding="utf-8").startswith("# Tax office integrity")
+    context = assistant.plan_context(cid)
+    assert "7.2.3" in context.request.clauses
+    assert context.request.organization == "tax office" and context.request.size == "medium"
+    assert assistant.plannable(["4", "7.2.3", "7.2"]) == ["7.2.3", "7.2"]

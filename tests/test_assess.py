@@ -260,3 +260,34 @@ def test_gaps_need_scores(store: AssessmentStore, corpus: Corpus) -> None:
     empty = store.create("Empty", "Agency")
     with pytest.raises(InvalidInput, match="Score at least one element"):
         gaps_to_plan(corpus, store.result(corpus, empty.id), "Agency")
+
+
+def test_a_join_link_opens_the_assessment_with_progress_per_assessor(
+    store: AssessmentStore, scored: str, corpus: Corpus
+) -> None:
+    from pse_assistant.training.service import Training
+
+    training = Training(corpus, store)
+    joined = training.join(f"  {scored} ", invite="token-for-later")
+    assert joined.id == scored and joined.items == list(SUB_ELEMENTS)
+    late = training.create("Town hall 2025", "Town of Exampleton", include_principles=True)
+    training.score(late.id, "Dee", "5.1.1", 2)
+    assert training.join(late.id).items[:2] == ["5.1.1", "5.1.2"]
+    result = training.result(scored)
+    assert result.progress() == {"Ana": 12, "Ben": 12, "Cleo": 12}
+    training.score(late.id, "Eve", "7.2.3", 4, "register seen")
+    assert training.result(late.id).progress() == {"Dee": 1, "Eve": 1}
+    mine = training.my_scores(late.id, " Eve ")
+    assert list(mine) == ["7.2.3"] and mine["7.2.3"].evidence == "register seen"
+    with pytest.raises(NotFound):
+        training.join("nope")
+
+
+def test_gaps_plan_for_the_assessment_own_organization(
+    store: AssessmentStore, scored: str, corpus: Corpus
+) -> None:
+    from pse_assistant.training.service import Training
+
+    training = Training(corpus, store)
+    assert training.plan_from_gaps(scored).profile.organization == "Town of Exampleton"
+    assert training.plan_from_gaps(scored, "Other body").profile.organization == "Other body"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from pse_assistant.core.settings import default_corpus_dir
@@ -131,3 +132,17 @@ def test_the_toolkit_is_loaded_as_typed_objects(corpus: Corpus) -> None:
     refs = corpus.references_of(corpus.notes["7.2.3"])
     assert [r.id for r in refs] == corpus.notes["7.2.3"].meta.references
     assert {t.id for t in corpus.templates_for("7.2.3")} >= {"gifts-register"}
+
+
+def test_a_clause_view_can_sit_under_a_page_headings_in_order(corpus: Corpus) -> None:
+    from pse_assistant.corpus.views import clause_view
+
+    view = clause_view(corpus, "7.2.3")
+    levels = [
+        len(line.split(" ")[0])
+        for line in view.markdown(top=3).splitlines()
+        if line.startswith("#")
+    ]
+    assert levels[0] == 3 and min(levels[1:]) == 4
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
+    assert view.markdown().startswith("### 7.2.3")  # the terminal's layout is unchanged

@@ -43,7 +43,7 @@ def assert_schedule_valid(plan: ActionPlan) -> None:
     for action in plan.actions:
         assert 1 <= action.start_month <= action.end_month <= plan.profile.horizon_months
         for dep in action.depends_on:
-            assert by_id[dep].end_month <= action.start_month, (dep, action.id)
+            assert by_id[dep].end_month < action.start_month, (dep, action.id)
 
 
 def assert_traceable(corpus: Corpus, plan: ActionPlan) -> None:
@@ -262,12 +262,87 @@ def test_every_schedule_is_valid(
 
 def test_priorities_move_matching_steps_earlier(corpus: Corpus) -> None:
     plan = plan_for(corpus, "7.2.2", priorities="Training on handling distress")
-    assert plan.actions[0].title == "Train for service, not only for rules"
-    assert [a.source_step for a in plan.actions][1:4] == [7, 1, 2]
+    assert plan.actions[0].title == corpus.notes["7.2.2"].steps()[0].title  # the foundations
+    assert plan.actions[1].title == "Train for service, not only for rules"
+    assert [a.source_step for a in plan.actions][:4] == [1, 6, 2, 3]
     assert "Moved earlier because they match your priorities: 7.2.2 step 6" in plan.summary
     unmatched = plan_for(corpus, "7.2.2", priorities="zebra crossings")
     assert [a.source_step for a in unmatched.actions] == list(range(1, 9))
     assert "so the guidance order is kept" in unmatched.summary
+
+
+def test_a_review_step_never_moves_ahead_of_the_foundations(corpus: Corpus) -> None:
+    """The issue's case: "repeat calls" once put "Revisit yearly… repeat the diagnostic" first."""
+    plan = plan_for(corpus, "7.2", priorities="digital self-service, fewer repeat calls")
+    for clause in plan.clauses:
+        chain = [a for a in plan.actions if a.source_clause == clause]
+        assert chain[0].source_step == 1, clause
+        assert not chain[0].depends_on
+    revisit = [a for a in plan.actions if a.title.startswith("Revisit yearly")]
+    assert all(a.start_month > 1 for a in revisit)
+    assert "match no step's wording closely" in plan.summary
+    calls = plan_for(corpus, "7.4.1", priorities="digital self-service, fewer repeat calls")
+    moved = [a.title for a in calls.actions[1:3]]
+    assert "Design for first-contact resolution" in moved and calls.actions[0].source_step == 1
+
+
+@pytest.mark.parametrize("maturity", [1, 4, 5])
+def test_review_and_embed_comes_after_every_step_of_its_clause(
+    corpus: Corpus, maturity: int
+) -> None:
+    plan = plan_for(corpus, "7.1, 7.2.3", maturity=maturity, priorities="review and embed")
+    for clause in plan.clauses:
+        chain = [a for a in plan.actions if a.source_clause == clause]
+        embeds = [a for a in chain if a.source_step is None]
+        assert len(embeds) == (1 if maturity >= 4 else 0)
+        for embed in embeds:
+            assert chain[-1] is embed
+            assert all(a.end_month < embed.start_month for a in chain[:-1])
+
+
+def test_dependencies_point_backwards_in_time_and_in_the_guidance(corpus: Corpus) -> None:
+    plan = plan_for(corpus, "7.2.2, 7.4.1", priorities="training and first-contact resolution")
+    by_id = {a.id: a for a in plan.actions}
+    for action in plan.actions:
+        for dep in action.depends_on:
+            assert by_id[dep].end_month < action.start_month, (dep, action.id)
+            assert by_id[dep].source_clause == action.source_clause
+            if action.source_step is not None:
+                assert (by_id[dep].source_step or 0) < action.source_step
+    train = next(a for a in plan.actions if a.title.startswith("Train for service"))
+    assert by_id[train.depends_on[0]].source_step == 1  # moved forward: waits for the foundations
+
+
+def test_deliverables_name_an_artefact_from_the_evidence_list(corpus: Corpus) -> None:
+    plan = plan_for(corpus, "7.2")
+    evidence = {e.text for e in plan.evidence}
+    named = [a for a in plan.actions if a.deliverable in evidence]
+    assert len(named) >= len(plan.actions) - 4
+    assert not any("A dated record of" in a.deliverable for a in plan.actions)
+    by_title = {a.title: a.deliverable for a in plan.actions}
+    assert by_title["Set a gifts and hospitality rule staff can apply at the counter"].startswith(
+        "A gifts and hospitality register"
+    )
+    assert by_title["Make leaders visibly own it"].startswith("Management meeting notes")
+    assert by_title["Train for service, not only for rules"].startswith("A skills matrix")
+
+
+def test_a_pitfall_sits_on_the_step_it_concerns_or_on_the_plan(corpus: Corpus) -> None:
+    plan = plan_for(corpus, "7.2.3")
+    by_id = {a.id: a for a in plan.actions}
+    for risk in (r for r in plan.risks if r.source_clause):
+        if risk.action is None:
+            assert "the clause as a whole" in risk.mitigation or "not scheduled" in risk.mitigation
+        else:
+            assert by_id[risk.action].title in risk.mitigation
+    de_escalation = next(r for r in plan.risks if "de-escalation" in r.risk)
+    assert de_escalation.action is None and "gifts" not in de_escalation.mitigation
+    calls = plan_for(corpus, "7.4.1")
+    ring_back = next(r for r in calls.risks if "ring back later" in r.risk)
+    assert ring_back.action is not None
+    assert {a.id: a for a in calls.actions}[ring_back.action].title == (
+        "Design for first-contact resolution"
+    )
 
 
 def test_size_sets_how_many_clauses_run_at_once(corpus: Corpus) -> None:
@@ -300,7 +375,7 @@ def test_constraints_and_pitfalls_become_risks(corpus: Corpus) -> None:
     pitfalls = corpus.notes["7.2.2"].bullets("Common pitfalls")
     assert [r.risk for r in plan.risks if r.source_clause] == [b.text for b in pitfalls]
     assert "Your constraints appear among the risks" in plan.summary
-    assert any("step 3, “Give front-line staff" in r.mitigation for r in plan.risks)
+    assert all(r.action is None or r.action in {a.id for a in plan.actions} for r in plan.risks)
 
 
 def test_owner_roles_follow_the_org_type_and_the_step(corpus: Corpus) -> None:
@@ -499,3 +574,27 @@ def test_actions_link_the_template_their_step_needs(corpus: Corpus, tmp_path: Pa
         f"Complaint log for {', '.join(complaint.actions)}: {complaint.command}",
     ) in rows
     assert "| Target |" in markdown and "(our suggestion)" in markdown
+
+
+def test_a_plan_request_read_from_a_conversation(corpus: Corpus) -> None:
+    from pse_assistant.plans.context import plan_context
+
+    questions = [
+        "We're a tax office with 300 staff: who is our customer anyway?",
+        "Our priority is fewer repeat calls. We have no budget and a hiring freeze.",
+        "make that a plan over 18 months, we are at maturity level 3",
+    ]
+    context = plan_context(corpus.structure, ["7.2", "7.2.3", "5", "7.2.3"], questions)
+    request = context.request
+    assert request.clauses == ["7.2", "7.2.3"]  # plannable only, once each
+    assert (request.organization, request.org_type) == ("tax office", "national-agency")
+    assert (request.size, request.horizon_months, request.maturity) == ("medium", 18, 3)
+    assert request.priorities == "fewer repeat calls"
+    assert "no budget" in request.constraints
+    assert {"organization", "size", "horizon_months", "maturity", "priorities"} <= set(
+        context.found
+    )
+    quiet = plan_context(corpus.structure, ["7.4.1"], ["How do we handle complaints?"])
+    assert quiet.found == [] and quiet.request.organization == "public service organization"
+    with pytest.raises(InvalidInput, match="sub-element, an element or a principle"):
+        plan_context(corpus.structure, ["4", "bibliography"], questions)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pse_assistant.answer.understanding import Vocabulary
     from pse_assistant.core.errors import CorpusError
     from pse_assistant.evals.run import EvalRun
+    from pse_assistant.plans.context import PlanContext
     from pse_assistant.plans.models import ActionPlan, PlanRequest
     from pse_assistant.search.index import BuildReport, ChunkIndex, Progress, UserDocument
     from pse_assistant.search.retrieval import (
@@ -472,6 +473,49 @@ class Assistant:
         """One conversation with its turns; raises `ConversationNotFound`."""
         return self.conversations.get(conversation_id)
 
+    def conversation_answers(self, conversation_id: str) -> list[Answer]:
+        """A saved conversation's answers in order, each with its question, to show it again."""
+        from pse_assistant.answer.models import Answer
+
+        return [Answer.model_validate(t.answer) for t in self.conversation(conversation_id).turns]
+
+    def rename_conversation(self, conversation_id: str, title: str) -> None:
+        """Give a conversation a new title; raises `ConversationNotFound` or `InvalidInput`."""
+        self.conversations.rename(conversation_id, title)
+
+    def conversation_download(self, conversation_id: str, fmt: str = "md") -> Path:
+        """A conversation exported (md or json) into the managed download folder."""
+        from pse_assistant.core.office import export_format, write_text
+
+        chosen = export_format(fmt, ("md", "json"), "conversation")
+        text = self.export_conversation(conversation_id, chosen)
+        return write_text(
+            self.downloads.folder("conversation") / f"conversation-{conversation_id}.{chosen}", text
+        )
+
+    def plannable(self, clauses: Sequence[str]) -> list[str]:
+        """The clauses among `clauses` a plan can be drafted for (sub-elements, elements, principles)."""
+        from pse_assistant.plans.context import plannable
+
+        return plannable(self.corpus.structure, list(clauses))
+
+    def plan_context(self, conversation_id: str, answer_id: str | None = None) -> PlanContext:
+        """A plan request from a conversation: the clauses its answer named (the given one, else the
+        latest that named any) and what the questions said about the organization.
+
+        Raises:
+            ConversationNotFound: an unknown conversation.
+            InvalidInput: no answer in it names a sub-element, element or principle.
+        """
+        from pse_assistant.plans.context import plan_context, plannable
+
+        answers = self.conversation_answers(conversation_id)
+        chosen = [a for a in answers if a.id == answer_id] or [
+            a for a in reversed(answers) if plannable(self.corpus.structure, a.clauses)
+        ]
+        clauses = chosen[0].clauses if chosen else []
+        return plan_context(self.corpus.structure, clauses, [a.question for a in answers])
+
     def delete_conversation(self, conversation_id: str) -> None:
         """Delete a conversation and its turns; raises `ConversationNotFound`."""
         self.conversations.delete(conversation_id)
@@ -585,6 +629,7 @@ class Assistant:
         ablation: bool = False,
         dataset: Path | None = None,
         uploads: Path | None = None,
+        progress: Progress | None = None,
     ) -> tuple[EvalRun, dict[str, Path]]:
         """An evaluation run whose files are written into the managed download folder.
 
@@ -607,6 +652,7 @@ class Assistant:
                 dataset=dataset,
                 out_dir=folder,
                 ablation=ablation,
+                progress=progress,
             ),
         )
 

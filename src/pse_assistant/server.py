@@ -46,7 +46,7 @@ def create_app(
     import gradio as gr
 
     from pse_assistant.api.app import create_api
-    from pse_ui import build_ui
+    from pse_ui import build_ui, look
 
     assistant = assistant or get_assistant()
     assistant.auto_build = False
@@ -86,6 +86,7 @@ def create_app(
         allowed_paths=[str(assistant.downloads.root)],
         blocked_paths=_blocked(assistant),
         max_file_size=upload_bytes,
+        **look(),
     )
     blocks.has_launched = True  # what Gradio's own file checks wait for (see the module docstring)
     return mounted

@@ -11,13 +11,14 @@ from .assess import assess_tab
 from .browse import browse_tab
 from .common import COPYRIGHT
 from .evaluate import evaluate_tab
+from .links import link_tabs
 from .plan import plan_tab
 from .quiz import quiz_tab
 from .workshop import workshop_tab
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
-    """The whole UI for one assistant.
+    """The whole UI for one assistant (mount it with `pse_ui.look()` for its theme and script).
 
     Gradio's copies of downloads (its cache) are deleted on the same schedule as the assistant's
     own download folder, and all of them when the server stops.
@@ -31,17 +32,15 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             "# pse-assistant\nGuidance for **ISO 11367:2025** public service excellence, with clause "
             "citations you can check."
         )
-        with gr.Tabs():
-            for tab in (
-                ask_tab,
-                browse_tab,
-                plan_tab,
-                assess_tab,
-                workshop_tab,
-                quiz_tab,
-                evaluate_tab,
-            ):
-                tab(assistant)
+        with gr.Tabs(elem_id="tabs") as tabs:
+            ask = ask_tab(assistant)
+            browse_tab(assistant)
+            plan = plan_tab(assistant)
+            assess = assess_tab(assistant)
+            workshop_tab(assistant)
+            quiz_tab(assistant)
+            evaluate_tab(assistant)
         gr.Markdown(f"---\n{COPYRIGHT}", elem_id="copyright")
+        link_tabs(assistant, demo, tabs, ask, plan, assess)
     blocks: gr.Blocks = demo
     return blocks

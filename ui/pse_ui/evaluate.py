@@ -1,8 +1,11 @@
-"""The Evaluate tab: run a shipped question set or your own, read the headline figures, get the files."""
+"""The Evaluate tab: run a shipped question set or your own, with a progress bar; read the figures
+in plain words, the report inside the page, and download the run's files."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 from gradio.utils import get_upload_folder
@@ -10,16 +13,25 @@ from gradio.utils import get_upload_folder
 from pse_assistant.assistant import Assistant
 from pse_assistant.evals import metric_rows
 
-from .common import guard
+from .common import guard, tab_heading
+
+REPORT_HINT = (
+    "The run's report (charts by clause, type and persona, and the worst items) opens here."
+)
 
 
-def summary_markdown(summary: dict[str, object], name: str) -> str:
-    """The run's headline figures with plain names, and the retrieval ablation when it was run."""
+def summary_markdown(summary: dict[str, Any], name: str) -> str:
+    """The run's headline figures with plain names and what each measures, then the ablation."""
+    metrics = summary.get("metrics", {})
+    count = int(metrics.get("items") or 0)
     rows = "\n".join(
         f"| {row.label} | {row.shown} | {row.explanation} |" for row in metric_rows(summary)
     )
+    seconds = summary.get("seconds")
+    took = f" in {int(seconds)} s" if seconds else ""
     text = (
-        f"### Evaluation of {name}\n\n| Measure | Value | What it measures |\n|---|---|---|\n{rows}"
+        f"### Evaluation of {name}\n\n{count} questions answered{took}.\n\n"
+        f"| Measure | Value | What it measures |\n|---|---|---|\n{rows}"
     )
     ablation = summary.get("ablation") or {}
     if isinstance(ablation, dict) and ablation:
@@ -34,35 +46,68 @@ def summary_markdown(summary: dict[str, object], name: str) -> str:
     return text
 
 
+def report_frame(path: Path) -> str:
+    """The HTML report in a sandboxed frame: its own page, no script, nothing it can reach."""
+    page = html.escape(path.read_text(encoding="utf-8"), quote=True)
+    return f'<iframe title="Evaluation report" sandbox srcdoc="{page}"></iframe>'
+
+
 def evaluate_tab(assistant: Assistant) -> None:
     """Render the Evaluate tab inside the app's `gr.Tabs()`."""
 
     @guard
-    def run(split: str, ablation: bool, own: str | None) -> tuple[str, list[str]]:
+    def run(
+        split: str,
+        ablation: bool,
+        own: str | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio asks for one)
+    ) -> tuple[str, Any, str]:
+        def step(done: int, total: int) -> None:
+            progress((done, total), desc=f"Question {done} of {total}", unit="questions")
+
+        progress(0, desc="Loading the question set")
         # Only a file uploaded through the component is read (the facade checks the folder).
         result, paths = assistant.evaluation_download(
-            split, ablation, Path(own) if own else None, Path(get_upload_folder())
+            split, ablation, Path(own) if own else None, Path(get_upload_folder()), progress=step
         )
         name = Path(own).name if own else f"the {split} split"
-        return summary_markdown(result.summary, name), [str(p) for p in paths.values()]
+        report = paths.get("report.html")
+        frame = report_frame(report) if report else REPORT_HINT
+        written = gr.update(value=[str(p) for p in paths.values()], visible=True)
+        return summary_markdown(result.summary, name), written, frame
 
-    with gr.Tab("Evaluate", id="evaluate"):
-        gr.Markdown(
+    with gr.Tab("Evaluate", id="evaluate", elem_id="evaluate-tab"):
+        tab_heading(
+            "Evaluate the assistant",
             "Run the hand-written question set through the assistant: retrieval, citations, key points, "
-            "refusals and plans, scored offline. Open `report.html` for the charts per clause, type and persona."
+            "refusals and plans, scored offline.",
         )
         with gr.Row():
             split = gr.Radio(["test", "dev"], value="test", label="Question set split")
             ablation = gr.Checkbox(value=False, label="Also run the retrieval ablation (slower)")
-        own = gr.File(
-            label="Or your own question set (JSONL or CSV, see evals/README.md)",
-            file_types=[".jsonl", ".csv"],
-            type="filepath",
-        )
+        with gr.Row():
+            upload = gr.UploadButton(
+                "Or upload your own question set (JSONL or CSV)",
+                file_types=[".jsonl", ".csv"],
+                type="filepath",
+                elem_id="eval-upload",
+            )
+            chosen = gr.Markdown("No file chosen: the shipped split is used.", elem_id="eval-own")
         button = gr.Button("Run evaluation", variant="primary", elem_id="eval-button")
+        summary = gr.Markdown(elem_id="eval-summary")
         files = gr.File(
             label="Run files (report.html, summary.json, results.jsonl, junit.xml)",
             file_count="multiple",
+            visible=False,
         )
-        summary = gr.Markdown(elem_id="eval-summary")
-    button.click(run, [split, ablation, own], [summary, files], api_name="evaluate")
+        gr.Markdown("### The report")
+        report = gr.HTML(REPORT_HINT, elem_id="report-frame")
+    upload.upload(
+        lambda path: (
+            f"Your question set: **{Path(path).name}** (see evals/README.md for the format)."
+        ),
+        upload,
+        chosen,
+        api_visibility="private",
+    )
+    button.click(run, [split, ablation, upload], [summary, files, report], api_name="evaluate")

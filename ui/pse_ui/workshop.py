@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
 
 from pse_assistant.assistant import Assistant
+from pse_assistant.core.text import shift_headings
 
-from .common import guard
+from .common import guard, tab_heading
 
-PACK_FORMATS = ("pptx", "docx", "md")
+PACK_FORMATS = ("pptx", "docx", "handout", "md")
 
 
 def workshop_choices(assistant: Assistant) -> list[tuple[str, str]]:
@@ -21,12 +24,18 @@ def workshop_tab(assistant: Assistant) -> None:
     """Render the Workshop tab inside the app's `gr.Tabs()`."""
 
     @guard
-    def build(clause: str, minutes: str, audience: str) -> tuple[str, list[str]]:
+    def build(clause: str, minutes: str, audience: str) -> tuple[str, Any]:
         pack = assistant.training.workshop(clause, int(minutes), audience)
         files = [str(assistant.workshop_download(pack, fmt)) for fmt in PACK_FORMATS]
-        return assistant.workshop_markdown(pack), files
+        return shift_headings(assistant.workshop_markdown(pack), 2), gr.update(
+            value=files, visible=True
+        )
 
-    with gr.Tab("Workshop", id="workshop"):
+    with gr.Tab("Workshop", id="workshop", elem_id="workshop-tab"):
+        tab_heading(
+            "Workshop pack",
+            "Slides, a facilitator's pack and a one-page participant handout for one clause.",
+        )
         with gr.Row():
             clause = gr.Dropdown(
                 workshop_choices(assistant), value="5.1.1", label="Principle or element"
@@ -37,7 +46,11 @@ def workshop_tab(assistant: Assistant) -> None:
                 value="managers",
                 label="Audience",
             )
-        button = gr.Button("Build the workshop pack", variant="primary")
-        files = gr.File(label="Downloads (PPTX slides, DOCX, Markdown)", file_count="multiple")
-        view = gr.Markdown()
+        button = gr.Button("Build the workshop pack", variant="primary", elem_id="workshop-button")
+        files = gr.File(
+            label="Downloads (PPTX slides, DOCX facilitator's pack, DOCX handout, Markdown)",
+            file_count="multiple",
+            visible=False,
+        )
+        view = gr.Markdown(elem_id="workshop-view")
     button.click(build, [clause, minutes, audience], [view, files], api_name="workshop")

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from pse_assistant.answer.intents import Intent
-from pse_assistant.core.errors import NotFound
+from pse_assistant.core.errors import InvalidInput, NotFound
 from pse_assistant.core.fields import clean_text
 from pse_assistant.core.pages import Page, check_limit, decode_cursor, encode_cursor
 from pse_assistant.core.store import SqliteStore
@@ -222,6 +222,18 @@ class ConversationStore(SqliteStore):
             items=items,
             next_cursor=encode_cursor(last.updated, last.created, last.id) if last else None,
         )
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        """Give a conversation a new title (1 to 120 characters); raises `ConversationNotFound`."""
+        name = " ".join(title.split())[:120]
+        if not name:
+            raise InvalidInput("A conversation's title cannot be empty.")
+        with self._connect() as db:
+            renamed = db.execute(
+                "update conversations set title = ? where id = ?", (name, conversation_id)
+            ).rowcount
+        if not renamed:
+            raise ConversationNotFound(conversation_id)
 
     def delete(self, conversation_id: str) -> None:
         """Delete a conversation and its turns; raises `ConversationNotFound`."""

@@ -146,7 +146,12 @@ def workshop(
         str, typer.Option("--audience", help="front-line-staff, managers, leadership or assessors.")
     ] = "managers",
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write .pptx, .docx or .md (by suffix).")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write .pptx, .docx or .md (by suffix); a name ending in -handout.docx writes "
+            "the one-page participant handout.",
+        ),
     ] = None,
 ) -> None:
     """A workshop pack: agenda, objectives, scenario card, prompts, quiz with answer key, notes."""
@@ -155,9 +160,9 @@ def workshop(
     if out_file is None:
         typer.echo(assistant.workshop_markdown(pack))
         return
-    written = assistant.training.export_workshop(
-        pack, out_file.suffix.lstrip(".") or "md", out_file
-    )
+    handout = out_file.name.endswith("-handout.docx")
+    fmt = "handout" if handout else out_file.suffix.lstrip(".") or "md"
+    written = assistant.training.export_workshop(pack, fmt, out_file)
     out.print(
         f"wrote {written} ({len(pack.quiz)} quiz questions, {pack.minutes} minutes)",
         highlight=False,

@@ -96,3 +96,17 @@ def content_stems(text: str, min_letters: int = 3, stop: frozenset[str] = STOP_W
     """Stems of a text's content words: enough to tell that "training" and "trained" match."""
     words = [w for w in _STEM_WORD.findall(text.lower()) if len(w) >= min_letters and w not in stop]
     return set(_stemmer().stemWords(words))
+
+
+def shift_headings(markdown: str, by: int) -> str:
+    """Every Markdown heading `by` levels deeper (at most 6), leaving fenced code alone, so a
+    document can sit under a page's own headings in order."""
+    out, fenced = [], False
+    for line in markdown.split("\n"):
+        fenced ^= line.startswith("```")
+        match = None if fenced else re.match(r"^(#{1,6}) ", line)
+        if match:
+            hashes = len(match.group(1))
+            line = "#" * min(hashes + by, 6) + line[hashes:]
+        out.append(line)
+    return "\n".join(out)

@@ -9,6 +9,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from pse_assistant.core.text import shift_headings
 from pse_assistant.corpus.catalogue import Reference
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import Note
@@ -60,24 +61,33 @@ class ClauseView(BaseModel):
         """The clause's ancestors as a breadcrumb, or "top level"."""
         return " › ".join(a.label for a in self.ancestors) or "top level"
 
-    def markdown(self) -> str:
-        """The whole view as Markdown: heading, place in the tree, the note, the crosswalk table."""
+    def markdown(self, top: int | None = None) -> str:
+        """The whole view as Markdown: heading, place in the tree, the note, the crosswalk table.
+
+        With `top`, the clause's title is a heading of that level and every heading below it sits
+        one or two levels deeper, in order, so the view can go under a page's own headings (the UI
+        uses 3). Without it the terminal's layout is kept.
+        """
         c = self.clause
+        title = "#" * (top or 3)
+        guidance = self.guidance or f"_{NO_NOTE}_"
+        if top is not None:
+            guidance = shift_headings(guidance, top - 1)
         parts = [
-            f"### {c.label}",
+            f"{title} {c.label}",
             f"*ISO 11367:2025 · page {c.page} · {c.kind.value} · in {self.where}*",
         ]
         if self.children:
             parts.append("**Contains:** " + "; ".join(ch.label for ch in self.children))
-        parts.append(self.guidance or f"_{NO_NOTE}_")
+        parts.append(guidance)
         if self.links:
             rows = "\n".join(
                 f"| {ln.framework_name} | {ln.target} {ln.target_title} | {ln.rationale} |"
                 for ln in self.links
             )
             parts.append(
-                "#### Crosswalks (the project's mapping)\n\n| Framework | Clause | Why |\n"
-                "|---|---|---|\n" + rows
+                f"{'#' * (top + 1) if top else '####'} Crosswalks (the project's mapping)\n\n"
+                "| Framework | Clause | Why |\n|---|---|---|\n" + rows
             )
         if self.templates:
             listed = "\n".join(f"- {t.title} (template `{t.id}`)" for t in self.templates)

@@ -98,6 +98,10 @@ def _fmt(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) else html.escape(str(value))
 
 
+def _count(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def bar_chart(title: str, rows: Sequence[tuple[str, float | None]], width: int = 460) -> str:
     """A horizontal bar chart of values in [0, 1] as inline SVG, so the report needs no script."""
     label_w, bar_w, row_h = 150, width - 210, 18
@@ -158,10 +162,18 @@ def html_report(run: EvalRun) -> str:
     """The whole report as one HTML file with inline CSS and SVG, readable offline."""
     summary = run.summary
     metrics = summary.get("metrics", {})
-    headline = _table(["metric", "value"], [(m, metrics.get(m)) for m in HEADLINE if m in metrics])
+    counts = {"items", "words"}  # whole numbers, never "96.000"
+    headline = _table(
+        ["metric", "value"],
+        [
+            (m, _count(metrics.get(m)) if m in counts else metrics.get(m))
+            for m in HEADLINE
+            if m in metrics
+        ],
+    )
     parts = [
         f"<h1>pse-assistant evaluation {html.escape(str(summary.get('label', '')))}</h1>",
-        f"<p>{_fmt(metrics.get('items'))} items, created {html.escape(str(summary.get('created', '')))}, "
+        f"<p>{_fmt(_count(metrics.get('items')))} items, created {html.escape(str(summary.get('created', '')))}, "
         f"{_fmt(summary.get('seconds'))} s. Metrics are offline and deterministic; see evals/README.md.</p>",
         "<h2>Summary</h2>",
         headline,

@@ -6,10 +6,6 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from typing import Any
-
-import Stemmer
 
 from pse_assistant.core.errors import InvalidInput, NotApplicable
 from pse_assistant.core.text import trim_sentences
@@ -17,6 +13,7 @@ from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import Indicator, Note, Step
 from pse_assistant.corpus.structure import Clause, ClauseKind
 from pse_assistant.plans.linking import link_templates
+from pse_assistant.plans.matching import deliverables, pitfall_step, priority_score
 from pse_assistant.plans.models import (
     ActionPlan,
     DeferredStep,
@@ -39,11 +36,6 @@ from pse_assistant.plans.rules import (
     Say,
 )
 
-_STOP = frozenset(
-    "this that with from your their them they have will into when what which each every other "
-    "than rather same more most only also make made over after before while without".split()
-)
-
 
 def draft_plan(
     corpus: Corpus, clauses: str | list[str], profile: PlanProfile, today: date | None = None
@@ -63,7 +55,7 @@ def draft_plan(
     """
     named, targets = _resolve(corpus, clauses)
     notes = [_note(corpus, c) for c in targets]
-    notes.sort(key=lambda n: -_priority_score(profile, n, None))
+    notes.sort(key=lambda n: -priority_score(profile.priorities, n, None))
     windows = _waves(len(notes), profile)
     drafts = [_draft(n, profile, w) for n, w in zip(notes, windows, strict=True)]
     actions, templates = link_templates(corpus, _number([a for d in drafts for a in d.actions]))
@@ -80,7 +72,8 @@ def draft_plan(
             for n in notes
             for b in n.bullets("Evidence an assessor looks for")
         ],
-        "risks": _constraint_risks(profile.constraints) + [r for d in drafts for r in _pitfalls(d)],
+        "risks": _constraint_risks(profile.constraints)
+        + [r for d in drafts for r in _pitfalls(d, actions)],
         "deferred": [s for d in drafts for s in d.deferred],
         "templates": templates,
         "review_rhythm": _review_rhythm(profile.horizon_months),
@@ -156,19 +149,20 @@ def _spans(first: int, last: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _draft(note: Note, profile: PlanProfile, window: tuple[int, int]) -> _Draft:
-    """Turn one note's steps into a chain of actions, each after the previous, inside its window.
+    """Turn one note's steps into actions inside its window, each depending on an earlier one.
 
     High maturity skips the first steps and adds a closing review against maturity level 5;
-    priorities move matching steps forward; steps that cannot get a month each are deferred.
+    priorities move matching steps forward (never ahead of the first, never a review step);
+    steps that cannot get a month each are deferred.
     """
     steps, skipped, (first, last) = note.steps(), 0, window
     if profile.maturity >= 4:
         skipped = min(profile.maturity - 3, len(steps) - 2)
-    ranked = sorted(steps[skipped:], key=lambda s: -_priority_score(profile, note, s))
+    ordered = _order(note, profile, steps[skipped:])
     embed = profile.maturity >= 4 and len(note.maturity()) == 5
     months = last - first + (0 if embed and last > first else 1)
-    kept, late = ranked[:months], sorted(ranked[months:], key=lambda s: s.number)
-    deliverables = _deliverables(note)
+    kept, late = ordered[:months], sorted(ordered[months:], key=lambda s: s.number)
+    fitting = deliverables(note)
     actions: list[tuple[str, PlanAction]] = []
     for step, (start, end) in zip(kept, _spans(first, first + months - 1, len(kept)), strict=True):
         action = PlanAction(
@@ -178,27 +172,14 @@ def _draft(note: Note, profile: PlanProfile, window: tuple[int, int]) -> _Draft:
             owner_role=_owner(profile, step),
             start_month=start,
             end_month=end,
-            deliverable=deliverables.get(step.number) or SAY[Say.RECORD].format(title=step.title),
+            deliverable=fitting.get(step.number) or SAY[Say.RECORD].format(title=step.title),
             source_clause=note.clause,
             source_step=step.number,
-            depends_on=[actions[-1][0]] if actions else [],
+            depends_on=_after(note.clause, step, kept[: len(actions)]),
         )
         actions.append((f"{note.clause}#{step.number}", action))
     if embed:
-        level = note.maturity()[4]
-        action = PlanAction(
-            id="A0",
-            title=f"Review and embed: {level.label}",
-            description=SAY[Say.EMBED].format(label=level.label, text=level.description),
-            owner_role=ORG_TYPES[profile.org_type].executive_role,
-            start_month=last,
-            end_month=last,
-            deliverable=SAY[Say.EMBED_DELIVERABLE],
-            source_clause=note.clause,
-            source_section="Maturity levels",
-            depends_on=[actions[-1][0]],
-        )
-        actions.append((f"{note.clause}#embed", action))
+        actions.append(_embed(note, profile, last, actions[-1][0]))
     deferred = [
         DeferredStep(title=s.title, source_clause=note.clause, source_step=s.number, reason=reason)
         for group, reason in ((steps[:skipped], "maturity"), (late, "horizon"))
@@ -206,6 +187,41 @@ def _draft(note: Note, profile: PlanProfile, window: tuple[int, int]) -> _Draft:
     ]
     moved = [s for i, s in enumerate(kept) if i + skipped < steps.index(s)]
     return _Draft(note, actions, kept, deferred, moved)
+
+
+def _order(note: Note, profile: PlanProfile, steps: list[Step]) -> list[Step]:
+    """The steps in scheduled order: the first lays the foundations and stays first; steps matching
+    the priorities come next (strongest first); the rest, review steps included, keep their order."""
+    if not steps:
+        return []
+    rest = steps[1:]
+    scores = {s.number: priority_score(profile.priorities, note, s) for s in rest}
+    return [steps[0], *sorted(rest, key=lambda s: -scores[s.number])]
+
+
+def _after(clause: str, step: Step, earlier: list[Step]) -> list[str]:
+    """What a step depends on: the latest step scheduled before it that comes before it in the
+    guidance, so a step moved forward waits for the foundations and not for the steps it jumped."""
+    before = [s for s in earlier if s.number < step.number]
+    return [f"{clause}#{before[-1].number}"] if before else []
+
+
+def _embed(note: Note, profile: PlanProfile, month: int, last: str) -> tuple[str, PlanAction]:
+    """The closing review against maturity level 5, after the clause's last scheduled step."""
+    level = note.maturity()[4]
+    action = PlanAction(
+        id="A0",
+        title=f"Review and embed: {level.label}",
+        description=SAY[Say.EMBED].format(label=level.label, text=level.description),
+        owner_role=ORG_TYPES[profile.org_type].executive_role,
+        start_month=month,
+        end_month=month,
+        deliverable=SAY[Say.EMBED_DELIVERABLE],
+        source_clause=note.clause,
+        source_section="Maturity levels",
+        depends_on=[last],
+    )
+    return f"{note.clause}#embed", action
 
 
 def _number(keyed: list[tuple[str, PlanAction]]) -> list[PlanAction]:
@@ -216,57 +232,6 @@ def _number(keyed: list[tuple[str, PlanAction]]) -> list[PlanAction]:
         a.model_copy(update={"id": ids[k], "depends_on": [ids[d] for d in a.depends_on]})
         for k, a in ordered
     ]
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    return Stemmer.Stemmer("english")
-
-
-def _stems(text: str) -> set[str]:
-    """Stems of the words of four letters or more: enough to tell "training" matches "train"."""
-    words = [w for w in re.findall(r"[a-z][a-z'-]{3,}", text.lower()) if w not in _STOP]
-    return set(_stemmer().stemWords(words))
-
-
-def _step_stems(step: Step) -> set[str]:
-    return _stems(f"{step.title} {step.text}")
-
-
-def _priority_score(profile: PlanProfile, note: Note, step: Step | None) -> float:
-    """Stems a step (or, with no step, the clause's title and keywords) shares with the priorities.
-
-    A stem counts less the more steps use it, and not at all when half of them do: "staff" or
-    "service" says nothing about one step of a note on employee engagement.
-    """
-    wanted = _stems(profile.priorities)
-    if not wanted or step is None:
-        return len(wanted & _stems(f"{note.meta.title} {' '.join(note.meta.keywords)}"))
-    counts: dict[str, int] = {}
-    for other in note.steps():
-        for stem in _step_stems(other):
-            counts[stem] = counts.get(stem, 0) + 1
-    shared = wanted & _step_stems(step)
-    return sum(1 / counts[s] for s in shared if counts[s] * 2 < len(note.steps()))
-
-
-def _deliverables(note: Note) -> dict[int, str]:
-    """Pair steps with the evidence bullet that shows them done: a deliverable an assessor checks.
-
-    A bullet serves one step at most and must share three stems with it, so weak matches fall
-    back to a plain record of the step rather than a misleading artefact.
-    """
-    evidence = note.bullets("Evidence an assessor looks for")
-    pairs = [
-        (len(_step_stems(s) & _stems(e.text)), s.number, e.text)
-        for s in note.steps()
-        for e in evidence
-    ]
-    chosen: dict[int, str] = {}
-    for score, number, text in sorted(pairs, key=lambda p: (-p[0], p[1])):
-        if score >= 3 and number not in chosen and text not in chosen.values():
-            chosen[number] = text
-    return chosen
 
 
 def _trim(text: str, limit: int = 320) -> str:
@@ -331,17 +296,27 @@ def _constraint_risks(constraints: str) -> list[PlanRisk]:
     return risks
 
 
-def _pitfalls(draft: _Draft) -> list[PlanRisk]:
-    """The note's pitfalls as risks, each mitigated by the step whose wording it shares most."""
+def _pitfalls(draft: _Draft, actions: list[PlanAction]) -> list[PlanRisk]:
+    """The note's pitfalls as risks, each on the action of the step it concerns, else on the plan."""
+    note = draft.note
+    by_step = {a.source_step: a for a in actions if a.source_clause == note.clause}
     risks = []
-    for pitfall in draft.note.bullets("Common pitfalls"):
-        words = _stems(pitfall.text)
-        step = max(draft.note.steps(), key=lambda s: len(words & _step_stems(s)))
-        key = Say.PITFALL_KEPT if step in draft.kept else Say.PITFALL_LATE
-        key = key if len(words & _step_stems(step)) >= 2 else Say.PITFALL
-        mitigation = SAY[key].format(n=step.number, title=step.title)
+    for pitfall in note.bullets("Common pitfalls"):
+        step = pitfall_step(note, pitfall.text)
+        action = by_step.get(step.number) if step is not None else None
+        key = Say.PITFALL if step is None else Say.PITFALL_KEPT if action else Say.PITFALL_LATE
+        mitigation = SAY[key].format(
+            n=step.number if step else "",
+            title=step.title if step else "",
+            action=action.id if action else "",
+        )
         risks.append(
-            PlanRisk(risk=pitfall.text, mitigation=mitigation, source_clause=draft.note.clause)
+            PlanRisk(
+                risk=pitfall.text,
+                mitigation=mitigation,
+                source_clause=note.clause,
+                action=action.id if action else None,
+            )
         )
     return risks
 

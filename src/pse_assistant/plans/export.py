@@ -18,7 +18,7 @@ from pse_assistant.core.office import (
     style_sheet,
     write_text,
 )
-from pse_assistant.plans.models import ActionPlan, DeferredStep, PlanAction, PlanTemplate
+from pse_assistant.plans.models import ActionPlan, DeferredStep, PlanAction, PlanRisk, PlanTemplate
 from pse_assistant.plans.rules import ORG_TYPES
 
 FORMATS = ("md", "docx", "xlsx", "json")
@@ -91,8 +91,15 @@ def _indicator_rows(plan: ActionPlan) -> Rows:
     ]
 
 
+def _risk_source(risk: PlanRisk) -> str:
+    """`your constraints`, `7.2.3` (the clause as a whole) or `7.2.3, A5` (one action)."""
+    if risk.source_clause is None:
+        return "your constraints"
+    return f"{risk.source_clause}, {risk.action}" if risk.action else risk.source_clause
+
+
 def _risk_rows(plan: ActionPlan) -> Rows:
-    return [[r.risk, r.mitigation, r.source_clause or "your constraints"] for r in plan.risks]
+    return [[r.risk, r.mitigation, _risk_source(r)] for r in plan.risks]
 
 
 def template_line(template: PlanTemplate) -> str:

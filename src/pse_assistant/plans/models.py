@@ -99,11 +99,15 @@ class EvidenceItem(BaseModel):
 
 
 class PlanRisk(BaseModel):
-    """A risk with its mitigation; `source_clause` is None for risks from the user's constraints."""
+    """A risk with its mitigation; `source_clause` is None for risks from the user's constraints.
+
+    `action` names the scheduled action a pitfall concerns; None means the plan as a whole.
+    """
 
     risk: str
     mitigation: str
     source_clause: str | None = None
+    action: str | None = None
 
 
 class Objective(BaseModel):
@@ -170,8 +174,10 @@ class ActionPlan(BaseModel):
             for dep in action.depends_on:
                 if dep not in by_id or dep == action.id:
                     raise ValueError(f"action {action.id} depends on unknown action {dep}")
-                if by_id[dep].end_month > action.start_month:
+                if by_id[dep].end_month >= action.start_month:
                     raise ValueError(
                         f"action {action.id} starts before {dep}, its dependency, ends"
                     )
+        if stray_risk := sorted(r.action for r in self.risks if r.action and r.action not in by_id):
+            raise ValueError(f"a risk names unknown action {', '.join(stray_risk)}")
         return self

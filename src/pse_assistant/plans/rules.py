@@ -88,6 +88,18 @@ FREQUENCIES = (
     ("annually", r"annual|yearly|each year|a year\b"),
 )
 STREAMS = {"small": 1, "medium": 2, "large": 3}  # clauses an organization of this size runs at once
+# A step whose title looks back closes a cycle: priorities never move it ahead of the foundations.
+REVIEW_STEP = r"revisit|\breview|renewal|long haul|once a year|yearly|after delivery"
+# Aims people write as priorities, and the words the guidance uses for them, so that "fewer repeat
+# calls" finds "first-contact resolution" and "failure demand" rather than any step saying "repeat".
+PRIORITY_TERMS: tuple[tuple[str, str], ...] = (
+    (r"repeat (call|contact)|avoidable (call|contact)|fewer calls|call volume|chasing", "failure demand first-contact resolution"),
+    (r"self-service|digital|online|website|\bapps?\b", "digital online"),
+    (r"wait|queue|backlog|delay|faster|speed", "waiting delay processing times"),
+    (r"complain|redress", "complaints redress"),
+    (r"accessib|disab|inclusi", "accessibility disabled"),
+    (r"trust|integrity|corruption|brib", "integrity"),
+)  # fmt: skip
 
 
 class Say(StrEnum):
@@ -140,11 +152,11 @@ SAY: dict[Say, str] = {
     Say.CONSTRAINTS: "Your constraints appear among the risks, each with a mitigation.",
     Say.EMBED: "Check practice against maturity level 5 of the guidance (“{label}”): {text} Keep what works, close the gaps and choose the next cycle's steps.",
     Say.EMBED_DELIVERABLE: "Review against maturity level 5, with the next cycle's actions",
-    Say.RECORD: "A dated record of “{title}” in practice",
+    Say.RECORD: "A short dated report on “{title}”: what was done, by whom, and what changed",
     Say.CONSTRAINT: "Review this constraint at each steering meeting and move the actions it blocks.",
-    Say.PITFALL_KEPT: "The closest step in the guidance is step {n}, “{title}”: check for this pitfall whenever that action is reviewed.",
-    Say.PITFALL_LATE: "The closest step in the guidance is step {n}, “{title}”, which is not scheduled: check for this pitfall at each review of the plan.",
-    Say.PITFALL: "Name this pitfall at the start and check for it at each review of the plan.",
+    Say.PITFALL_KEPT: "Guard against it in {action} “{title}” (step {n} of the guidance), and check for it whenever that action is reviewed.",
+    Say.PITFALL_LATE: "It concerns step {n}, “{title}”, which is not scheduled in this plan: check for it at each review of the plan.",
+    Say.PITFALL: "It concerns the clause as a whole: name it at the start and check for it at each review of the plan.",
     Say.MATURITY_UP: "Within {h} months, take {label} from maturity level {m} (“{now}”) to level {level} (“{goal}”): {text}",
     Say.MATURITY_KEEP: "Within {h} months, keep {label} at maturity level {level} (“{goal}”): {text}",
     Say.STEPS: "Within {h} months, complete {n} of the {total} guidance steps, so that practice matches what the guidance says the clause covers: “{brief}”",

@@ -148,6 +148,10 @@ class AssessmentResult(BaseModel):
             )
         return header, rows
 
+    def progress(self) -> dict[str, int]:
+        """How many elements each assessor has scored, out of `len(self.elements)`."""
+        return {a: sum(a in e.scores for e in self.elements) for a in self.assessors}
+
     def findings(self) -> dict[str, str]:
         """Strengths, areas for improvement and the widest disagreements, as one line each; then
         how to read the scores: the rubric's rule for in-between cases and its warning."""

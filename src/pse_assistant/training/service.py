@@ -26,9 +26,11 @@ from pse_assistant.training.charts import chart_names, write_chart, write_charts
 from pse_assistant.training.workshop import (
     QuizFeedback,
     QuizItem,
+    QuizResult,
     WorkshopPack,
     build_pack,
     check_answer,
+    grade,
     quiz,
 )
 from pse_assistant.training.workshop_export import export as export_pack
@@ -67,6 +69,19 @@ class Training:
     def assessment(self, assessment_id: str) -> Assessment:
         """One assessment; raises `NotFound`."""
         return self.store.get(assessment_id)
+
+    def join(self, assessment_id: str, invite: str | None = None) -> Assessment:
+        """The assessment a join link (`?assessment=ID`) opens, with the elements it covers.
+
+        `invite` is the invitation token a link will carry once there are accounts; until then
+        anyone with the id may join, and the token is accepted and ignored.
+        """
+        return self.store.get(" ".join((assessment_id or "").split()))
+
+    def my_scores(self, assessment_id: str, assessor: str) -> dict[str, Score]:
+        """One assessor's own scores by clause, so they can see and change what they gave."""
+        name = assessor.strip()
+        return {s.clause: s for s in self.store.scores(assessment_id) if s.assessor == name}
 
     def delete(self, assessment_id: str) -> None:
         """Delete an assessment with its scores and agreements; raises `NotFound`."""
@@ -110,9 +125,16 @@ class Training:
         return to_xlsx(result, path) if fmt == "xlsx" else to_docx(result, path, folder / "charts")
 
     def plan_from_gaps(
-        self, assessment_id: str, organization: str, horizon_months: int = 12, weakest: int = 3
+        self,
+        assessment_id: str,
+        organization: str | None = None,
+        horizon_months: int = 12,
+        weakest: int = 3,
     ) -> ActionPlan:
-        """Turn the weakest elements into one programme plan."""
+        """Turn the weakest elements into one programme plan, for the assessment's organization
+        unless another is named."""
+        if organization is None:
+            organization = self.assessment(assessment_id).organization
         if len(organization.strip()) < 2:
             raise InvalidInput("Name the organization (at least two characters) for the plan.")
         return _gaps_to_plan(
@@ -129,7 +151,7 @@ class Training:
         return export_pack(pack, fmt, path)
 
     def quiz(self, clause: str, count: int = 8) -> list[QuizItem]:
-        """Quiz questions for a clause and its neighbours, each with its source clause."""
+        """Up to `count` quiz questions on a clause (an element: its sub-elements), with sources."""
         return quiz(self.corpus, clause, count)
 
     def check(self, clause: str, number: int, letter: str, count: int = 8) -> QuizFeedback:
@@ -140,3 +162,11 @@ class Training:
                 f"The quiz for {clause} has questions 1 to {len(items)}, not {number}."
             )
         return check_answer(items[number - 1], letter)
+
+    def grade(self, clause: str, answers: dict[int, str], count: int = 8) -> QuizResult:
+        """The score of a whole quiz on `clause`, with every question to review.
+
+        Graded against this clause's own key, so answers given to another clause's questions can
+        never be marked against it by mistake.
+        """
+        return grade(clause, self.quiz(clause, count), answers)

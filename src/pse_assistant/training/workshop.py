@@ -12,6 +12,8 @@ from pse_assistant.core.text import trim_sentences
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.notes import Note
 from pse_assistant.corpus.structure import Clause, ClauseKind
+from pse_assistant.training.agenda import AgendaSlot, written_minutes
+from pse_assistant.training.agenda import agenda as make_agenda
 
 MINUTES = (60, 90, 180)
 AUDIENCES = {
@@ -36,41 +38,6 @@ NOTICE = (
     "check the standard itself for what it requires."
 )
 SCENARIO_WORDS = 120
-# Agenda blocks per length: (key, title, minutes). Explicit tables read better than a formula and
-# let each length keep blocks a facilitator can actually run; each table sums to its length.
-_AGENDAS: dict[int, list[tuple[str, str, int]]] = {
-    60: [
-        ("welcome", "Welcome and purpose", 5),
-        ("brief", "The clause in brief", 8),
-        ("scenario", "Scenario work", 12),
-        ("exercise", "Exercise", 12),
-        ("discussion", "Discussion", 8),
-        ("quiz", "Quiz", 10),
-        ("wrap", "Wrap-up and next steps", 5),
-    ],
-    90: [
-        ("welcome", "Welcome and purpose", 5),
-        ("brief", "The clause in brief", 10),
-        ("scenario", "Scenario work", 15),
-        ("exercise", "Exercise", 20),
-        ("discussion", "Discussion", 15),
-        ("quiz", "Quiz", 15),
-        ("wrap", "Wrap-up and next steps", 10),
-    ],
-    180: [
-        ("welcome", "Welcome and purpose", 10),
-        ("brief", "The clause in brief", 15),
-        ("scenario", "Scenario work", 25),
-        ("exercise", "Exercise", 35),
-        ("break", "Break", 10),
-        ("steps", "Practice: the steps in your service", 25),
-        ("maturity", "Maturity self-check", 20),
-        ("discussion", "Discussion", 20),
-        ("quiz", "Quiz", 15),
-        ("wrap", "Wrap-up and next steps", 5),
-    ],
-}
-_EXERCISE_MINUTES = re.compile(r"(\d+)[ -]minute")
 
 
 class QuizItem(BaseModel):
@@ -94,14 +61,32 @@ class QuizFeedback(BaseModel):
     citation: str
 
 
-class AgendaSlot(BaseModel):
-    """One timed block of the agenda."""
+class QuizReview(BaseModel):
+    """One question after the quiz: what was chosen, the right answer, why, and where it comes from."""
 
-    start: int
-    minutes: int
-    title: str
-    activity: str
-    clause: str | None = None
+    number: int
+    question: str
+    chosen: str | None
+    chosen_text: str | None
+    answer: str
+    answer_text: str
+    correct: bool
+    explanation: str
+    citation: str
+
+
+class QuizResult(BaseModel):
+    """The end of a quiz: the score, and every question to review (the wrong ones flagged)."""
+
+    clause: str
+    right: int
+    total: int
+    reviews: list[QuizReview]
+
+    @property
+    def wrong(self) -> list[QuizReview]:
+        """The questions answered wrongly or left unanswered, to go over again."""
+        return [r for r in self.reviews if not r.correct]
 
 
 class ScenarioCard(BaseModel):
@@ -141,7 +126,7 @@ class WorkshopPack(BaseModel):
     agenda: list[AgendaSlot]
     scenario: ScenarioCard
     discussion: list[DiscussionPrompt]
-    quiz: list[QuizItem] = Field(min_length=8)
+    quiz: list[QuizItem] = Field(min_length=1)
     facilitator_notes: list[str]
     notice: str = NOTICE
 
@@ -198,21 +183,6 @@ def _primary_notes(corpus: Corpus, clause: Clause) -> list[Note]:
     return [n for n in notes if n is not None and n.quiz()]
 
 
-def _secondary_notes(corpus: Corpus, clause: Clause, primary: list[Note]) -> list[Note]:
-    """Related principles and sub-elements, then siblings: where extra quiz questions come from."""
-    own = corpus.note(clause.id)
-    related = own.meta.related if own else []
-    siblings = [c.id for c in corpus.structure.children(clause.parent or "")]
-    seen = {n.clause for n in primary} | {clause.id}
-    notes: list[Note] = []
-    for cid in [*related, *siblings]:
-        note = corpus.note(cid)
-        if note is not None and cid not in seen and note.quiz():
-            seen.add(cid)
-            notes.append(note)
-    return notes
-
-
 def _round_robin(notes: list[Note]) -> Iterator[tuple[Note, int]]:
     """Questions taken in turn from each note, so a short quiz still spans every source."""
     depth = max((len(n.quiz()) for n in notes), default=0)
@@ -223,37 +193,38 @@ def _round_robin(notes: list[Note]) -> Iterator[tuple[Note, int]]:
 
 
 def quiz(corpus: Corpus, clause: str, count: int = 8) -> list[QuizItem]:
-    """The clause's own questions first, then related notes' ones; never a question we invented.
+    """Up to `count` of the notes' own questions on the clause (an element: on its sub-elements).
+
+    Never a question from a neighbouring clause, so a quiz on a principle never asks about "this
+    sub-element", and never a question we invented.
 
     Raises:
         ClauseNotFound: a clause id that is not in the standard.
-        InvalidInput: a clause a workshop cannot cover, a count below 1, or too few questions.
+        InvalidInput: a clause a workshop cannot cover, a count below 1, or no questions at all.
     """
     if count < 1:
         raise InvalidInput(f"A quiz needs at least one question (got {count}).")
     found = workshop_clause(corpus, clause)
-    primary = _primary_notes(corpus, found)
     items: list[QuizItem] = []
-    for group in (primary, _secondary_notes(corpus, found, primary)):
-        for note, index in _round_robin(group):
-            question = note.quiz()[index]
-            if len(items) == count:
-                return items
-            if question.answer is None or question.answer not in question.options:
-                continue
-            items.append(
-                QuizItem(
-                    number=len(items) + 1,
-                    question=question.question,
-                    options=dict(question.options),
-                    answer=question.answer,
-                    explanation=question.explanation,
-                    clause=note.clause,
-                    clause_title=note.meta.title,
-                )
+    for note, index in _round_robin(_primary_notes(corpus, found)):
+        question = note.quiz()[index]
+        if len(items) == count:
+            break
+        if question.answer is None or question.answer not in question.options:
+            continue
+        items.append(
+            QuizItem(
+                number=len(items) + 1,
+                question=question.question,
+                options=dict(question.options),
+                answer=question.answer,
+                explanation=question.explanation,
+                clause=note.clause,
+                clause_title=note.meta.title,
             )
-    if len(items) < count:
-        raise NotApplicable(f"Only {len(items)} quiz questions exist around {found.label}.")
+        )
+    if not items:
+        raise InvalidInput(f"{found.label} has no quiz questions in the guidance.")
     return items
 
 
@@ -272,6 +243,38 @@ def check_answer(item: QuizItem, letter: str) -> QuizFeedback:
         explanation=item.explanation,
         citation=f"[{item.clause}] {item.clause_title}",
     )
+
+
+def grade(clause: str, items: list[QuizItem], answers: dict[int, str]) -> QuizResult:
+    """Score a whole quiz against its own key; an unanswered question counts as wrong.
+
+    Raises:
+        InvalidInput: an answer to a question number the quiz does not have, or a letter that is
+            not one of its options.
+    """
+    by_number = {i.number: i for i in items}
+    if stray := sorted(n for n in answers if n not in by_number):
+        raise InvalidInput(f"The quiz has questions 1 to {len(items)}, not {stray[0]}.")
+    reviews = []
+    for item in items:
+        letter = answers.get(item.number)
+        feedback = check_answer(item, letter) if letter else None
+        chosen = letter.strip().strip("()").upper() if letter else None
+        reviews.append(
+            QuizReview(
+                number=item.number,
+                question=item.question,
+                chosen=chosen,
+                chosen_text=item.options.get(chosen or ""),
+                answer=item.answer,
+                answer_text=item.options[item.answer],
+                correct=bool(feedback and feedback.correct),
+                explanation=item.explanation,
+                citation=f"[{item.clause}] {item.clause_title}",
+            )
+        )
+    right = sum(r.correct for r in reviews)
+    return QuizResult(clause=clause, right=right, total=len(items), reviews=reviews)
 
 
 def _objectives(clause: Clause, notes: list[Note], own: Note | None, audience: str) -> list[str]:
@@ -344,39 +347,6 @@ def _prompts(notes: list[Note], minutes: int) -> list[DiscussionPrompt]:
     return prompts[: {60: 3, 90: 4, 180: 6}[minutes]]
 
 
-def _agenda(clause: Clause, notes: list[Note], minutes: int) -> list[AgendaSlot]:
-    exercise = next((n.exercise() for n in notes if n.exercise()), None)
-    activities = {
-        "welcome": "Introductions, why this clause matters here, and the agenda.",
-        "brief": f"Present {clause.label} in brief, using the objectives slide.",
-        "scenario": "Groups read the scenario card and answer its questions.",
-        "exercise": exercise or "Apply the clause to one of your own services.",
-        "break": "Break.",
-        "steps": "Groups walk through the steps of 'How to meet it' for one real service.",
-        "maturity": "Each participant places the service on the five maturity levels; compare.",
-        "discussion": "Work through the discussion prompts in plenary.",
-        "quiz": "Participants answer individually; go through the answer key together.",
-        "wrap": "Each person names one thing they will do next week.",
-    }
-    slots: list[AgendaSlot] = []
-    start = 0
-    for key, title, length in _AGENDAS[minutes]:
-        source = notes[0].clause if key in {"scenario", "exercise", "steps", "maturity"} else None
-        if key == "brief":
-            source = clause.id
-        slots.append(
-            AgendaSlot(
-                start=start,
-                minutes=length,
-                title=title,
-                activity=" ".join(activities[key].split()),
-                clause=source,
-            )
-        )
-        start += length
-    return slots
-
-
 def _facilitator_notes(
     clause: Clause, notes: list[Note], own: Note | None, agenda: list[AgendaSlot]
 ) -> list[str]:
@@ -386,11 +356,12 @@ def _facilitator_notes(
         "runs long, take the time from discussion, never from the quiz or the wrap-up."
     ]
     exercise = next((s for s in agenda if s.title == "Exercise"), None)
-    written = _EXERCISE_MINUTES.search(exercise.activity) if exercise else None
-    if exercise and written and int(written.group(1)) != exercise.minutes:
+    written = written_minutes(next((n.exercise() for n in notes if n.exercise()), None))
+    if exercise and written and written != exercise.minutes:
         out.append(
-            f"The exercise is written for {written.group(1)} minutes; here it has "
-            f"{exercise.minutes}, so set the scope accordingly."
+            f"The exercise is written for {written} minutes in the guidance; this pack shortens it "
+            f"to {exercise.minutes}, with each of its times scaled to match: choose fewer cases "
+            "or a smaller part of the service."
         )
     out.append(
         "The answer key with explanations and clause references is at the end of this pack and "
@@ -419,7 +390,7 @@ def build_pack(corpus: Corpus, clause: str, minutes: int, audience: str) -> Work
     if not notes:
         raise NotApplicable(f"{found.label} has no guidance material to build a workshop from.")
     own = corpus.note(found.id)
-    agenda = _agenda(found, notes, minutes)
+    agenda = make_agenda(found, notes, minutes)
     return WorkshopPack(
         clause=found.id,
         title=f"{found.label}: a {minutes}-minute workshop for {AUDIENCES[key]}",

@@ -1,38 +1,30 @@
-"""Workshop packs written out as Markdown, a DOCX facilitator's pack or PPTX slides."""
+"""Workshop packs written out as Markdown, a DOCX facilitator's pack, a one-page handout or slides."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from docx import Document
-from pptx import Presentation
-from pptx.util import Pt
+from docx.shared import Cm, Pt
 
 from pse_assistant.core.fields import scrub
 from pse_assistant.core.office import docx_table, export_format, write_text
-from pse_assistant.training.workshop import AUDIENCES, AgendaSlot, QuizItem, WorkshopPack
+from pse_assistant.core.text import trim_sentences
+from pse_assistant.training.workshop import AUDIENCES, WorkshopPack
+from pse_assistant.training.workshop_slides import key_line, option_lines, plain, time_span
+from pse_assistant.training.workshop_slides import to_pptx as slides_pptx
 
-FORMATS = ("md", "docx", "pptx")
+FORMATS = ("md", "docx", "pptx", "handout")
 AGENDA = ("Time", "Minutes", "Block", "Activity", "Clause")
 KEY = ("No.", "Answer", "Explanation", "Clause")
-_TITLE_LAYOUT, _CONTENT_LAYOUT = 0, 1  # python-pptx's default template
-
-
-def _time(slot: AgendaSlot) -> str:
-    return f"{slot.start}–{slot.start + slot.minutes} min"
 
 
 def _agenda_rows(pack: WorkshopPack) -> list[list[str]]:
-    return [[_time(s), str(s.minutes), s.title, s.activity, s.clause or "—"] for s in pack.agenda]
-
-
-def _options(item: QuizItem) -> list[str]:
-    return [f"{letter}) {text}" for letter, text in item.options.items()]
-
-
-def _key_line(item: QuizItem) -> str:
-    return f"{item.answer}) {item.options[item.answer]} — {item.explanation} [{item.clause}]"
+    return [
+        [time_span(s), str(s.minutes), s.title, s.activity, s.clause or "—"] for s in pack.agenda
+    ]
 
 
 def subtitle(pack: WorkshopPack) -> str:
@@ -54,9 +46,9 @@ def to_markdown(pack: WorkshopPack) -> str:
     out += ["", "## Discussion prompts", "", *(f"- {p.text} ({p.clause})" for p in pack.discussion)]
     out += ["", "## Quiz", ""]
     for item in pack.quiz:
-        out += [f"{item.number}. {item.question}", *(f"   - {o}" for o in _options(item)), ""]
+        out += [f"{item.number}. {item.question}", *(f"   - {o}" for o in option_lines(item)), ""]
     out += ["## Answer key", ""]
-    out += [f"{item.number}. {_key_line(item)}" for item in pack.quiz]
+    out += [f"{item.number}. {key_line(item)}" for item in pack.quiz]
     out += ["", "## Facilitator notes", "", *(f"- {note}" for note in pack.facilitator_notes), ""]
     return "\n".join(out)
 
@@ -85,7 +77,7 @@ def to_docx(pack: WorkshopPack, path: Path) -> Path:
     for item in pack.quiz:
         doc.add_heading(f"Question {item.number}", level=2)
         doc.add_paragraph(item.question)
-        for option in _options(item):
+        for option in option_lines(item):
             doc.add_paragraph(option, style="List Bullet")
     doc.add_heading("Answer key", level=1)
     key = [
@@ -107,54 +99,71 @@ def to_docx(pack: WorkshopPack, path: Path) -> Path:
 
 
 def to_pptx(pack: WorkshopPack, path: Path) -> Path:
-    """Slides for the room: answers live only in the speaker notes and on the answer-key slide."""
-    deck = Presentation()
+    """Slides for the room on the project's design (see `workshop_slides`)."""
+    return slides_pptx(pack, path, subtitle(pack))
 
-    def slide(title: str, bullets: list[str], notes: str = "", size: int = 18) -> None:
-        page = deck.slides.add_slide(deck.slide_layouts[_CONTENT_LAYOUT])
-        page.shapes.title.text = title
-        frame = page.placeholders[1].text_frame
-        frame.word_wrap = True
-        for index, text in enumerate(bullets):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.text = text
-            paragraph.font.size = Pt(size)
-        if notes:
-            page.notes_slide.notes_text_frame.text = notes
 
-    cover = deck.slides.add_slide(deck.slide_layouts[_TITLE_LAYOUT])
-    cover.shapes.title.text = pack.title
-    cover.placeholders[1].text = f"{subtitle(pack)}\n{pack.notice}"
-    slide("Learning objectives", pack.objectives, size=16)
-    slide("Agenda", [f"{_time(s)}  {s.title}" for s in pack.agenda], size=16)
+def _compact(doc: Any) -> None:
+    """One page: narrow margins and 11 pt body type; headings stay in Word's heading styles."""
+    for section in doc.sections:
+        section.top_margin = section.bottom_margin = Cm(1.5)
+        section.left_margin = section.right_margin = Cm(1.8)
+    doc.styles["Normal"].font.size = Pt(11)
+    for name, size in (("Title", 20), ("Heading 1", 12)):
+        doc.styles[name].font.size = Pt(size)
+    for name in ("Normal", "List Bullet", "Heading 1"):
+        doc.styles[name].paragraph_format.space_after = Pt(2)
+        doc.styles[name].paragraph_format.space_before = Pt(4 if name == "Heading 1" else 0)
+
+
+def to_handout(pack: WorkshopPack, path: Path) -> Path:
+    """A one-page participant handout: what the session is for, its agenda, the scenario, the
+    exercise and a place to write one action; no quiz answers and no facilitator notes."""
+    doc = Document()
+    _compact(doc)
+    doc.core_properties.title = f"Participant handout: {pack.title}"
+    doc.add_heading(pack.title, level=0)
+    doc.add_paragraph(subtitle(pack))
+    doc.add_heading("What you will be able to do", level=1)
+    for objective in pack.objectives[:3]:
+        doc.add_paragraph(trim_sentences(objective, max_words=30), style="List Bullet")
+    doc.add_heading("Agenda", level=1)
+    doc.add_paragraph("   ·   ".join(f"{s.start}′ {s.title}" for s in pack.agenda))
     card = pack.scenario
-    slide(card.title, [card.text, *card.questions], f"From {card.clause}.", size=14)
-    slide("Discussion", [p.text for p in pack.discussion], size=14)
-    for item in pack.quiz:
-        answer = f"Answer: {_key_line(item)}"
-        slide(f"Question {item.number}", [item.question, *_options(item)], answer)
-    slide("Answer key", [f"{i.number}. {i.answer} [{i.clause}]" for i in pack.quiz], size=14)
-    wrap = ["Name one thing you will do next week.", "Questions and feedback.", pack.notice]
-    slide("Wrap-up", wrap, "\n".join(pack.facilitator_notes))
+    doc.add_heading(card.title, level=1)
+    doc.add_paragraph(plain(trim_sentences(card.text, max_words=90)))
+    for question in card.questions:
+        doc.add_paragraph(question, style="List Bullet")
+    exercise = next((s for s in pack.agenda if s.title == "Exercise"), None)
+    if exercise is not None:
+        doc.add_heading(f"Exercise ({exercise.minutes} minutes)", level=1)
+        doc.add_paragraph(plain(trim_sentences(exercise.activity, max_words=110)))
+    doc.add_heading("My one action for next week", level=1)
+    doc.add_paragraph("_" * 90)
+    doc.add_paragraph("_" * 90)
+    doc.add_paragraph().add_run(pack.notice).italic = True
     path.parent.mkdir(parents=True, exist_ok=True)
-    deck.save(str(path))
+    doc.save(str(path))
     return path
 
 
 def suggested_filename(pack: WorkshopPack, fmt: str) -> str:
-    """A name that says what the file holds: `workshop-5.1.1-90min-managers.pptx`.
+    """A name that says what the file holds: `workshop-5.1.1-90min-managers.pptx`, and
+    `workshop-5.1.1-90min-managers-handout.docx` for the participant handout.
 
     Raises:
-        InvalidInput: a format other than md, docx or pptx.
+        InvalidInput: a format other than md, docx, pptx or handout.
     """
-    return f"workshop-{pack.clause}-{pack.minutes}min-{pack.audience}.{export_format(fmt, FORMATS, 'workshop')}"
+    name = export_format(fmt, FORMATS, "workshop")
+    stem = f"workshop-{pack.clause}-{pack.minutes}min-{pack.audience}"
+    return f"{stem}-handout.docx" if name == "handout" else f"{stem}.{name}"
 
 
 def export(pack: WorkshopPack, fmt: str, path: Path) -> Path:
     """Write the pack as `fmt` to `path`, or into `path` under its suggested name if it is a folder.
 
     Raises:
-        InvalidInput: a format other than md, docx or pptx.
+        InvalidInput: a format other than md, docx, pptx or handout.
     """
     fmt = export_format(fmt, FORMATS, "workshop")
     if path.is_dir():
@@ -163,6 +172,7 @@ def export(pack: WorkshopPack, fmt: str, path: Path) -> Path:
     writers: dict[str, Callable[[WorkshopPack, Path], Path]] = {
         "docx": to_docx,
         "pptx": to_pptx,
+        "handout": to_handout,
         "md": lambda p, target: write_text(target, to_markdown(p)),
     }
     return writers[fmt](pack, path)

@@ -203,9 +203,10 @@ def plan_from_gaps(
 def workshop(
     body: WorkshopRequest,
     assistant: AssistantDep,
-    format: Literal["md", "docx", "pptx"] | None = Query(default=None),
+    format: Literal["md", "docx", "pptx", "handout"] | None = Query(default=None),
 ) -> WorkshopPack | FileResponse:
-    """A workshop pack as JSON, or with `?format=` as Markdown, DOCX or PPTX slides."""
+    """A workshop pack as JSON, or with `?format=` as Markdown, DOCX, PPTX slides or the one-page
+    participant handout (`handout`, a DOCX)."""
     pack = assistant.training.workshop(body.clause, body.minutes, body.audience)
     if format is None:
         return pack
