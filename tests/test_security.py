@@ -122,7 +122,7 @@ def test_a_question_set_uploaded_through_the_evaluate_tab_is_run(
     dataset = tmp_path / "mine.jsonl"
     item = {"id": "q1", "question": "What does 7.2.3 cover?", "gold_clauses": ["7.2.3"]}
     dataset.write_text(json.dumps(item) + "\n")
-    summary, files = Client(url, verbose=False).predict(
+    summary, files, _report = Client(url, verbose=False).predict(
         "test", False, handle_file(str(dataset)), api_name="/evaluate"
     )
     assert "mine.jsonl" in summary

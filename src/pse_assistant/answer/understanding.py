@@ -26,6 +26,7 @@ from pse_assistant.plans.situations import Situation, recognise
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 COMMON_WORDS = 15_000  # the model vocabulary's most frequent whole words count as ordinary English
+FREQUENT = 5  # a rarer real word is only corrected to a corpus word used at least this often
 GREETING = re.compile(
     r"^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening|day)|dear \w+)\b",
     re.IGNORECASE,
@@ -91,9 +92,12 @@ class Vocabulary:
     def __init__(self, corpus_words: Iterable[str], model_vocab: Path | None = None) -> None:
         self.counts = Counter(w.lower() for w in corpus_words if len(w) > 1)
         self.common: set[str] = set()
+        self.rare: set[str] = set()  # real words, but rare enough to be a typo of a corpus word
         if model_vocab is not None and model_vocab.is_file():
-            lines = model_vocab.read_text(encoding="utf-8").splitlines()[:COMMON_WORDS]
-            self.common = {w for w in lines if w.isalpha() and w.isascii()}
+            lines = model_vocab.read_text(encoding="utf-8").splitlines()
+            words = [w for w in lines if w.isalpha() and w.isascii()]
+            self.common = set(lines[:COMMON_WORDS]) & set(words)
+            self.rare = set(words) - self.common
         self._speller: Any = None
         self._lock = threading.Lock()
 
@@ -136,8 +140,11 @@ class Vocabulary:
             word = match.group(0)
             if len(word) < 4 or not word.islower() or self.known(word):
                 return word
-            distance = 1 if len(word) < 6 else 2
+            rare = word in self.rare  # "handel" is a word, but here surely "handle"
+            distance = 1 if len(word) < 6 or rare else 2
             found = self._symspell().lookup(word, Verbosity.ALL, max_edit_distance=distance)
+            if rare:
+                found = [s for s in found if self.counts.get(s.term, 0) >= FREQUENT]
             if not found:
                 return word
             # A frequent corpus word two edits away beats a rare word one edit away ("complients"
