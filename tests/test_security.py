@@ -126,7 +126,11 @@ def test_a_question_set_uploaded_through_the_evaluate_tab_is_run(
         "test", False, handle_file(str(dataset)), api_name="/evaluate"
     )
     assert "mine.jsonl" in summary
-    assert {Path(f).name for f in files} >= {"summary.json", "report.html"}
+    paths = files["value"] if isinstance(files, dict) else files  # the file list, shown
+    assert {Path(str(f["path"] if isinstance(f, dict) else f)).name for f in paths} >= {
+        "summary.json",
+        "report.html",
+    }
 
 
 # -- 2. trusted hosts and CORS ---------------------------------------------------------------------
