@@ -65,7 +65,7 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.DEFINITION, WEAK, re.compile(r"^\s*what is (?:the )?[\w/ -]{3,30}\??$", re.I)),
     (Intent.SUMMARY, WEAK, re.compile(r"\b(what does (?:\S+ ){0,5}(?:mean|cover|say|require|ask)|explain|summar\w*|overview|in plain words|briefly)\b", re.I)),
     (Intent.HOW_TO, WEAK, re.compile(r"\b(in practice|looks? like|day to day|day-to-day|in real life)\b", re.I)),
-    (Intent.HOW_TO, 0.35, re.compile(r"^\W*(?:and |so |but )?(how (?:do|can|should|could|would|might) (?:we|i|you|our|they|a|an|the)|how to|what should (?:we|i|they)|where (?:do|should) (?:we|i) start)\b", re.I)),
+    (Intent.HOW_TO, 0.35, re.compile(r"^\W*(?:and |so |but )?(how (?:do|does|can|should|could|would|might|to)|what should (?:we|i|they)|where (?:do|should) (?:we|i) start)\b", re.I)),
     (Intent.HOW_TO, WEAK, re.compile(r"\b(how (?:do|can|should|could|would) (?:we|i|you|our|they)|how to|what should|steps?|implement\w*|start|improve|set up|introduce|deal with|handle|stop|reduce|get)\b", re.I)),
 )  # fmt: skip
 NEIGHBOURS = 7

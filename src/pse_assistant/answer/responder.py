@@ -19,6 +19,7 @@ import numpy as np
 
 from pse_assistant.answer.composer import Ask, Composed, Composer, Composition
 from pse_assistant.answer.intents import (
+    NON_DOMAIN,
     Intent,
     detect_intent,
     is_follow_up,
@@ -37,7 +38,7 @@ from pse_assistant.answer.models import (
     TokenEvent,
 )
 from pse_assistant.answer.scope import SmallTalk, not_found, out_of_scope, too_long
-from pse_assistant.answer.selection import Selector, said
+from pse_assistant.answer.selection import SECTION_FIT, Selector, rank_clauses, said
 from pse_assistant.answer.special import (
     comparison,
     crosswalk,
@@ -52,13 +53,17 @@ from pse_assistant.core.text import sentences
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.references import References, find_references
 from pse_assistant.search.retrieval import MAX_QUERY_CHARS, Hit, SearchResult, content_words
-from pse_assistant.search.units import UnitMatrix
+from pse_assistant.search.units import UnitKind, UnitMatrix
 
 # Below this cosine similarity a question with no clause reference is not about the corpus (measured
 # on the dev split: off-topic questions scored 0.13-0.32, on-topic ones 0.38 and up).
 ON_TOPIC_SIMILARITY = 0.35
 # A question whose nearest example questions are mostly off-topic ones needs more than this.
 OFF_TOPIC_VOTE, OFF_TOPIC_DOUBT = 0.5, 0.5
+# ...and one whose nearest example question is this close, with most neighbours of one domain kind,
+# is about the corpus whatever its topic words retrieve.
+DOMAIN_NEIGHBOUR = 0.55
+SHORT_QUESTION = 4  # content words of a question that may be answered with a glossary entry
 PLANNABLE = {"sub-element", "element", "principle"}
 CLAUSES = 3  # retrieved clauses whose units may compete for an answer
 CLOSE = 0.6  # ...when their retrieval score is at least this share of the best clause's
@@ -220,12 +225,14 @@ class Responder:
             and result.best_similarity < OFF_TOPIC_DOUBT
         ):
             return True
-        if result.best_similarity >= ON_TOPIC_SIMILARITY:
+        if result.best_similarity >= ON_TOPIC_SIMILARITY or _domain_neighbours(votes):
             return False
         # One on-topic sentence is enough: text wrapped around a real question (an attempt to
-        # change the instructions, a greeting) must not hide it.
+        # change the instructions, a greeting) must not hide it. The whole question counts too,
+        # as the search ran on its topic words only.
         parts = [p for p in sentences(reading.query) if len(p.split()) >= 3]
-        results = [self.parts.search(part, 8) for part in parts] if len(parts) > 1 else []
+        texts = [reading.query, *parts] if len(parts) > 1 else [reading.query]
+        results = [self.parts.search(text, 8) for text in texts]
         return max((r.best_similarity for r in results), default=0.0) < ON_TOPIC_SIMILARITY
 
     def _clauses(self, u: Understood, context: Context) -> list[str]:
@@ -245,12 +252,18 @@ class Responder:
             scores = u.result.clause_scores
             group = ranked[:1] if ranked and kinds.get(ranked[0]) not in SPECIFIC else []
             pool = group if group and _about_groups(u.reading.query) else []
-            pool += [c for c in ranked if kinds.get(c) in SPECIFIC] or ranked
+            specific = [c for c in ranked if kinds.get(c) in SPECIFIC] or ranked
+            pool += rank_clauses(self.parts.units(), u.vector, specific, self._fit(u)) or specific
             top = max((scores.get(c, 0.0) for c in pool[:1]), default=0.0) or 1.0
             clauses = [c for c in pool[:CLAUSES] if scores.get(c, 0.0) >= CLOSE * top] or pool[:1]
         if u.intent == Intent.COMPARISON and len(clauses) < 2:
             clauses += [c for c in ranked if c not in clauses][: 2 - len(clauses)]
         return clauses or ["1"]
+
+    @staticmethod
+    def _fit(u: Understood) -> dict[UnitKind, float]:
+        """The unit kinds an answer to this question draws on."""
+        return SECTION_FIT.get(u.intent or Intent.HOW_TO, SECTION_FIT[Intent.HOW_TO])
 
     def _related(self, u: Understood, clauses: list[str]) -> list[str]:
         """Principles and sub-elements retrieval ranked close to the best, beside the chosen ones."""
@@ -277,7 +290,7 @@ class Responder:
         if (
             intent in {Intent.DEFINITION, Intent.SUMMARY, None}
             and (term := find_term(self.corpus, u.reading.query))
-            and (intent == Intent.DEFINITION or not u.refs.clauses)
+            and (intent == Intent.DEFINITION or (not u.refs.clauses and _short(u.reading.query)))
         ):
             name, text, term_clauses = term
             ranked = [c for c in u.result.clauses if c in term_clauses]
@@ -318,6 +331,17 @@ class Responder:
 
 def _about_groups(text: str) -> bool:
     return re.search(GROUP_QUESTION, text, re.IGNORECASE) is not None
+
+
+def _domain_neighbours(votes: dict[str, float]) -> bool:
+    """The nearest example questions are close and agree on one kind of domain question."""
+    domain = [v for k, v in votes.items() if k not in NON_DOMAIN and not k.startswith("_")]
+    return votes.get("_best", 0.0) >= DOMAIN_NEIGHBOUR and max(domain, default=0.0) >= 0.5
+
+
+def _short(text: str) -> bool:
+    """A question short enough to be about one term ("what is failure demand?")."""
+    return len(content_words(text)) <= SHORT_QUESTION
 
 
 def _bare_lookup(text: str) -> bool:

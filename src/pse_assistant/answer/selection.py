@@ -40,11 +40,38 @@ LEXICAL_WEIGHT = 0.3  # the share of the question's content words the unit uses 
 SITUATION_WEIGHT = 0.06  # a unit that speaks to the recognised situation
 RELEVANCE_FLOOR = 0.25  # units this far below their clause's closest unit are not candidates
 MMR_LAMBDA = 0.72  # relevance against novelty when picking the next unit
+RANK_PRIOR = (
+    0.3  # what first place in retrieval is worth against a unit's closeness, when ranking clauses
+)
 
 
 def said(text: str) -> set[str]:
     """What a text states, sentence by sentence (see `core.text.statements`)."""
     return statements(text)
+
+
+def rank_clauses(
+    matrix: UnitMatrix,
+    vector: np.ndarray,
+    ranked: Sequence[str],
+    fit: dict[UnitKind, float],
+    depth: int = 8,
+) -> list[str]:
+    """Retrieval's clauses re-ranked by how closely their best unit answers the question.
+
+    Retrieval ranks clauses by their passages as a whole; the clause whose one step or pitfall
+    answers the question can sit fourth or sixth behind clauses that share more of its words. Each
+    of the first `depth` clauses scores its closest unit of a kind the answer uses, plus a prior
+    that falls from `RANK_PRIOR` at first place to nothing below `depth`.
+    """
+    scores: dict[str, float] = {}
+    for rank, clause in enumerate(ranked[:depth]):
+        rows = [r for r in matrix.by_clause.get(clause, []) if fit.get(matrix.units[r].kind, 0) > 0]
+        if not rows:
+            continue
+        closest = float((matrix.vectors[rows] @ vector).max())
+        scores[clause] = closest + RANK_PRIOR * (1 - rank / depth)
+    return sorted(scores, key=lambda c: -scores[c])
 
 
 @dataclass(frozen=True)

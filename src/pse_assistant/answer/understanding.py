@@ -138,7 +138,7 @@ class Vocabulary:
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
-            if len(word) < 4 or not word.islower() or self.known(word):
+            if len(word) < 4 or not word.islower() or self.known(word) or _contraction(word):
                 return word
             rare = word in self.rare  # "handel" is a word, but here surely "handle"
             distance = 1 if len(word) < 6 or rare else 2
@@ -155,6 +155,11 @@ class Vocabulary:
 
         corrected = _TOKEN.sub(fix, text)
         return corrected, fixes
+
+
+def _contraction(word: str) -> bool:
+    """A word with an apostrophe ("what's", "we'd"): left alone, as the model reads it whole."""
+    return "'" in word or "’" in word
 
 
 @dataclass
