@@ -171,7 +171,11 @@ class Composer:
     def _also(self, out: Composition, ask: Ask) -> None:
         """Point to the other clauses retrieval found close, when the answer did not use them."""
         cited = {c.clause for c in out.citations}
-        others = [c for c in ask.related if c not in cited][:2]
+        others = [
+            c
+            for c in ask.related
+            if c not in cited and out.fresh(self.corpus.structure.get(c).label)  # not said before
+        ][:2]
         if others:
             named = "; ".join(
                 f"{(c := self.corpus.structure.get(o)).label} {out.cite(o, 'structure', c.label)}"

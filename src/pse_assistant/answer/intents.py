@@ -127,12 +127,23 @@ def detect_intent(text: str, votes: dict[str, float] | None = None) -> Intent | 
     return best if score[best] >= WEAK else None
 
 
+def _words(text: str) -> list[str]:
+    """The words of a turn without clause numbers and words that only name a kind of answer."""
+    without_refs = re.sub(r"§?\s*\d+(?:\.\d+)*", " ", text.lower())
+    return re.findall(r"[a-z][a-z'-]*", _INTENT_WORDS.sub(" ", without_refs))
+
+
+def own_topic(text: str) -> list[str]:
+    """The words a turn brings of its own topic ("gaming", "teams"), beyond "and what about that"."""
+    return [
+        w for w in _words(text) if w not in _FOLLOW_UP_WORDS and w not in STOP_WORDS and len(w) > 2
+    ]
+
+
 def is_follow_up(text: str) -> bool:
     """True for a turn that only makes sense with the previous one ("give me indicators for that")."""
-    without_refs = re.sub(r"§?\s*\d+(?:\.\d+)*", " ", text.lower())
-    without_intent = _INTENT_WORDS.sub(" ", without_refs)
-    words = re.findall(r"[a-z][a-z'-]*", without_intent)
-    content = [w for w in words if w not in _FOLLOW_UP_WORDS and w not in STOP_WORDS and len(w) > 2]
+    words = _words(text)
+    content = own_topic(text)
     if _CONTINUES.match(text):
         return True
     cue = _PRONOUN.search(text)

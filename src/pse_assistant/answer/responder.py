@@ -24,6 +24,7 @@ from pse_assistant.answer.intents import (
     detect_intent,
     is_follow_up,
     neighbour_votes,
+    own_topic,
     topic,
 )
 from pse_assistant.answer.llm import LlmClient, check_citations
@@ -63,7 +64,8 @@ OFF_TOPIC_VOTE, OFF_TOPIC_DOUBT = 0.5, 0.5
 # ...and one whose nearest example question is this close, with most neighbours of one domain kind,
 # is about the corpus whatever its topic words retrieve.
 DOMAIN_NEIGHBOUR = 0.55
-SHORT_QUESTION = 4  # content words of a question that may be answered with a glossary entry
+SHORT_QUESTION = 4
+OWN_TOPIC = 2  # content words that make a follow-up about something new as well  # content words of a question that may be answered with a glossary entry
 PLANNABLE = {"sub-element", "element", "principle"}
 CLAUSES = 3  # retrieved clauses whose units may compete for an answer
 CLOSE = 0.6  # ...when their retrieval score is at least this share of the best clause's
@@ -245,6 +247,8 @@ class Responder:
         ranked = list(u.result.clauses)
         if u.intent == Intent.CROSSWALK and not u.refs.clauses:
             return ranked[:3] or ["1"]
+        if u.follow_up and len(own_topic(u.reading.query)) >= OWN_TOPIC:
+            return self._moved_on(u, named)
         if named:
             clauses = list(named)
         else:
@@ -259,6 +263,17 @@ class Responder:
         if u.intent == Intent.COMPARISON and len(clauses) < 2:
             clauses += [c for c in ranked if c not in clauses][: 2 - len(clauses)]
         return clauses or ["1"]
+
+    def _moved_on(self, u: Understood, focus: list[str]) -> list[str]:
+        """A follow-up with a topic of its own: the conversation's clauses first, then its own.
+
+        "and how do we stop teams gaming the numbers?" after an answer on indicators may be
+        answered from the indicators clause or from the one about gaming, whichever answers closer.
+        """
+        kinds = {c.id: c.kind.value for c in self.corpus.structure}
+        own = self.parts.search(topic(u.reading.query), 8).clauses
+        pool = [*focus, *(c for c in own if kinds.get(c) in SPECIFIC and c not in focus)]
+        return rank_clauses(self.parts.units(), u.vector, pool, self._fit(u))[:CLAUSES] or focus
 
     @staticmethod
     def _fit(u: Understood) -> dict[UnitKind, float]:
