@@ -70,7 +70,7 @@ PLANNABLE = {"sub-element", "element", "principle"}
 CLAUSES = 3  # retrieved clauses whose units may compete for an answer
 CLOSE = 0.6  # ...when their retrieval score is at least this share of the best clause's
 RELATED = 0.5  # ...and "also relevant" from this share of the best score
-TERM_WEIGHT = 0.8  # a clause the glossary ties to a term the question uses
+TERM_RANK = 2  # a clause the glossary ties to a term the question uses competes from this rank
 SPECIFIC = {"sub-element", "principle"}
 GROUP_QUESTION = (
     r"\b(the model|whole (?:organi[sz]ation|standard)|overall|across the (?:whole )?organi[sz]ation|"
@@ -257,12 +257,27 @@ class Responder:
             group = ranked[:1] if ranked and kinds.get(ranked[0]) not in SPECIFIC else []
             pool = group if group and _about_groups(u.reading.query) else []
             specific = [c for c in ranked if kinds.get(c) in SPECIFIC] or ranked
+            specific = self._with_term(u.reading.query, specific)
             pool += rank_clauses(self.parts.units(), u.vector, specific, self._fit(u)) or specific
             top = max((scores.get(c, 0.0) for c in pool[:1]), default=0.0) or 1.0
             clauses = [c for c in pool[:CLAUSES] if scores.get(c, 0.0) >= CLOSE * top] or pool[:1]
         if u.intent == Intent.COMPARISON and len(clauses) < 2:
             clauses += [c for c in ranked if c not in clauses][: 2 - len(clauses)]
         return clauses or ["1"]
+
+    def _with_term(self, question: str, ranked: list[str]) -> list[str]:
+        """The ranking with the clauses of a glossary term the question uses ("delight") moved up.
+
+        A word the glossary defines ties the question to its clauses even when the clause's
+        passages share few other words with it; they compete second, behind retrieval's best.
+        """
+        term = find_term(self.corpus, question)
+        if term is None or not ranked:
+            return ranked
+        kinds = {c.id: c.kind.value for c in self.corpus.structure}
+        tied = [c for c in term[2] if kinds.get(c) in SPECIFIC and c not in ranked[:TERM_RANK]]
+        tied.sort(key=lambda c: ranked.index(c) if c in ranked else len(ranked))
+        return [ranked[0], *tied, *(c for c in ranked[1:] if c not in tied)]
 
     def _moved_on(self, u: Understood, focus: list[str]) -> list[str]:
         """A follow-up with a topic of its own: the conversation's clauses first, then its own.

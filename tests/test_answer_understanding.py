@@ -1,0 +1,165 @@
+"""Answers that answer the question asked, through the API and the CLI, as a user meets them.
+
+The questions quoted in the answers issue are asked here as they were reported: a principle asked
+about "in practice", a legal duty and delight, a cousin's application, a small municipality with no
+budget, typos, greetings, other languages, and follow-ups that must not repeat the answer before.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from pse_assistant import cli
+from pse_assistant.assistant import Assistant
+from pse_assistant.core.text import statement_list, statements
+from pse_assistant.server import create_app
+from tests.conftest import CliFor
+
+
+@pytest.fixture(scope="module")
+def api(real_assistant: Assistant) -> TestClient:
+    return TestClient(create_app(real_assistant, refresh_index=False), base_url="http://localhost")
+
+
+def ask(api: TestClient, question: str, conversation: str | None = None) -> dict:
+    body = {"question": question} | ({"conversation_id": conversation} if conversation else {})
+    response = api.post("/api/ask", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def cited(answer: dict) -> set[str]:
+    return {c["clause"] for c in answer["citations"]}
+
+
+def assert_no_sentence_twice(answer: dict) -> None:
+    said = statement_list(answer["answer"])
+    assert len(said) == len(set(said)), [s for s in said if said.count(s) > 1]
+
+
+def test_in_practice_is_answered_with_what_to_do_not_a_story(api: TestClient) -> None:
+    answer = ask(
+        api,
+        "What does building a lasting relationship with benefit claimants look like in practice?",
+    )
+    assert answer["intent"] == "how-to"
+    assert answer["clauses"][0] == "5.1.2"
+    assert "Start here:" in answer["answer"]
+    assert "Illustrative example" not in answer["answer"]
+    assert_no_sentence_twice(answer)
+
+
+def test_a_legal_duty_and_delight_is_answered_from_the_design_guidance(api: TestClient) -> None:
+    answer = ask(
+        api,
+        "Most of what we do is a legal duty. Can we still surprise and delight the people we serve?",
+    )
+    assert "7.3.2" in cited(answer)
+    assert "every eligible person" in answer["answer"]  # the design point, not a definition
+    assert "a statutory service" in answer["situations"]
+
+
+def test_a_cousins_application_brings_the_conflict_of_interest_guidance(api: TestClient) -> None:
+    answer = ask(api, "An officer is handling the application of her cousin. What should we do?")
+    assert "7.2.3" in cited(answer)
+    assert "conflict" in answer["answer"].lower()
+    assert len(cited(answer)) >= 2  # more than one clause when the question spans them
+    quotes = [c["quote"] for c in answer["citations"]]
+    assert len(quotes) == len(set(quotes))
+
+
+def test_the_situation_in_the_question_changes_the_answer(api: TestClient) -> None:
+    plain = ask(api, "How do we meet clause 7.2.3?")
+    small = ask(api, "How do we meet clause 7.2.3 in a small municipality with no budget?")
+    assert plain["situations"] == []
+    assert set(small["situations"]) == {"a small organization", "little or no budget"}
+    assert small["answer"].startswith(
+        "For your situation (a small organization; little or no budget)"
+    )
+    assert statement_list(small["answer"])[:3] != statement_list(plain["answer"])[:3]
+    assert cited(small) == {"7.2.3"}
+
+
+def test_typos_are_read_as_meant_and_say_so(api: TestClient) -> None:
+    right = ask(api, "how do we handle complaints at the counter")
+    typo = ask(api, "how do we handel complients at the countr")
+    assert typo["status"] == "answered"
+    assert "I read this as: “how do we handle complaints at the counter”" in typo["answer"]
+    assert typo["clauses"][0] == right["clauses"][0]
+    assert "I read this as" not in right["answer"]
+
+
+@pytest.mark.parametrize(("message", "words"), [("hi", "Hello!"), ("thanks!", "You're welcome")])
+def test_greetings_and_thanks_get_a_friendly_reply(
+    api: TestClient, message: str, words: str
+) -> None:
+    answer = ask(api, message)
+    assert answer["status"] == "small_talk"
+    assert words in answer["answer"]
+    assert "outside what I can answer" not in answer["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "notice", "language"),
+    [
+        (
+            "Comment traiter les réclamations des usagers au guichet ?",
+            "Les conseils de pse-assistant sont rédigés en anglais",
+            "French",
+        ),
+        (
+            "Wie gehen wir mit Beschwerden von Bürgern am Schalter um?",
+            "Die Hinweise von pse-assistant sind auf Englisch verfasst",
+            "German",
+        ),
+    ],
+)
+def test_another_language_gets_a_notice_in_it_and_the_best_answer(
+    api: TestClient, question: str, notice: str, language: str
+) -> None:
+    answer = ask(api, question)
+    assert answer["status"] == "answered"
+    assert notice in answer["answer"]
+    assert any(language in n for n in answer["notices"])
+    assert "7.4.1" in cited(answer)  # complaints handling
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What's the weather in Paris tomorrow?", "Can you recommend a good recipe for lentil soup?"],
+)
+def test_unrelated_questions_are_still_declined(api: TestClient, question: str) -> None:
+    assert ask(api, question)["status"] == "out_of_scope"
+
+
+def test_follow_ups_keep_context_and_never_repeat_the_answer_before(api: TestClient) -> None:
+    first = ask(api, "What indicators should a contact centre report to its board?")
+    conversation = first["conversation_id"]
+    second = ask(api, "and how do we stop teams gaming the numbers?", conversation)
+    assert second["resolved_question"] != second["question"]  # read as a follow-up
+    assert "7.4.3" in cited(second)  # the clause on gaming, not only the first answer's
+    third = ask(api, "and what evidence would an assessor want for that?", conversation)
+    assert third["intent"] == "evidence"
+    for before, after in ((first, second), (second, third)):
+        assert not statements(after["answer"]) & statements(before["answer"])
+        assert_no_sentence_twice(after)
+
+
+def test_the_cli_shows_the_reading_and_the_situation(
+    real_assistant: Assistant, cli_for: CliFor
+) -> None:
+    runner: CliRunner = cli_for(real_assistant)
+    result = runner.invoke(
+        cli.app,
+        ["ask", "how do we handel complients at the countr in a small municipality", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert "I read this as" in answer["answer"]
+    assert "a small organization" in answer["situations"]
+    shown = runner.invoke(cli.app, ["ask", "thanks!"])
+    assert shown.exit_code == 0 and "You're welcome" in shown.output
