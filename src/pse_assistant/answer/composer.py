@@ -27,14 +27,14 @@ MAX_WORDS = 350
 K = UnitKind
 # What each intent lists after its direct answer: (kind, heading, how many), in order.
 BODY: dict[Intent, tuple[tuple[UnitKind, str, int], ...]] = {
-    Intent.HOW_TO: ((K.STEP, "Steps that fit your question:", 4), (K.PROSE, "", 1), (K.PITFALL, "Watch out:", 2)),
+    Intent.HOW_TO: ((K.STEP, "Steps that fit your question:", 5), (K.PROSE, "", 1), (K.PITFALL, "Watch out:", 2)),
     Intent.EVIDENCE: ((K.EVIDENCE, "What an assessor looks for:", 5), (K.INDICATOR, "A figure that backs it up:", 1)),
-    Intent.INDICATORS: ((K.INDICATOR, "Indicators to track:", 4), (K.PITFALL, "Watch out:", 1), (K.EVIDENCE, "Evidence beside the figures:", 1)),
+    Intent.INDICATORS: ((K.INDICATOR, "Indicators to track:", 4), (K.STEP, "To set them up:", 1), (K.PITFALL, "Watch out:", 1), (K.EVIDENCE, "Evidence beside the figures:", 1)),
     Intent.PITFALLS: ((K.PITFALL, "Common pitfalls:", 4), (K.STEP, "What helps:", 2)),
     Intent.EXAMPLE: ((K.EXAMPLE, "", 6), (K.STEP, "To try it yourself:", 2)),
     Intent.SUMMARY: ((K.WHY, "", 2), (K.PROSE, "", 2), (K.STEP, "In practice:", 4)),
 }  # fmt: skip
-PICKS = {Intent.HOW_TO: 9, Intent.EVIDENCE: 7, Intent.INDICATORS: 7, Intent.PITFALLS: 7, Intent.EXAMPLE: 9, Intent.SUMMARY: 8}  # fmt: skip
+PICKS = {Intent.HOW_TO: 11, Intent.EVIDENCE: 7, Intent.INDICATORS: 9, Intent.PITFALLS: 7, Intent.EXAMPLE: 9, Intent.SUMMARY: 8}  # fmt: skip
 NUMBERED = {K.STEP}
 _YES_NO = re.compile(
     r"^\s*(can|could|should|must|may|is|are|do|does|did|will|would|shall|have|has)\b", re.I
