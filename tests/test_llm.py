@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import socket
 from pathlib import Path
 
@@ -118,3 +120,20 @@ def test_refusals_never_reach_the_model(
         assert server.requests == []
     assert answer.status in {"out_of_scope", "clause_not_found"}
     assert "PWNED" not in answer.answer
+
+
+def test_the_model_gets_the_selected_passages_and_the_situation(
+    real_assistant: Assistant, tmp_path: Path
+) -> None:
+    question = "How do we meet clause 7.2.3 in a small municipality with no budget?"
+    grounded = real_assistant.ask(question)
+    with scripted_server(["Keep a simple gifts register [7.2.3]."]) as server:
+        answer = llm_assistant(real_assistant, tmp_path, server.url).ask(question)
+        user = server.requests[0]["messages"][1]["content"]
+    assert answer.mode == "llm" and answer.situations == grounded.situations
+    assert "The asker's situation: a small organization; little or no budget." in user
+    passages = re.findall(r"<passage [^>]*>\n(.*?)\n</passage>", user, re.S)
+    # The passages are the units the grounded answer selected, not whole notes.
+    assert passages == [html.escape(c.quote) for c in grounded.citations]
+    note = real_assistant.corpus.note("7.2.3")
+    assert note is not None and all(len(p) < len(note.body) / 4 for p in passages)

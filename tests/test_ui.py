@@ -170,6 +170,25 @@ def test_gradio_client_asks_and_gets_a_cited_answer(live_url: str) -> None:
     assert "### 5.2.4 Accessibility" in str(panel)
 
 
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (
+            "how do we handel complients at the countr",
+            "I read this as: “how do we handle complaints",
+        ),
+        ("thanks!", "You're welcome"),
+        ("Wie gehen wir mit Beschwerden am Schalter um?", "Die Hinweise von pse-assistant"),
+    ],
+)
+def test_gradio_client_reads_typos_small_talk_and_other_languages(
+    live_url: str, message: str, shown: str
+) -> None:
+    history, *_ = Client(live_url, verbose=False).predict(message, [], api_name="/ask")
+    reply = history[-1]["content"]
+    assert shown in (reply if isinstance(reply, str) else str(reply))
+
+
 def test_gradio_client_runs_an_evaluation_of_your_own_set(live_url: str, tmp_path: Path) -> None:
     own = tmp_path / "our-questions.jsonl"
     own.write_text(

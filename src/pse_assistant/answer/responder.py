@@ -308,14 +308,33 @@ class Responder:
 
     def _compose(self, u: Understood, context: Context) -> Composed:
         clauses = self._clauses(u, context)
-        selector = Selector(
-            self.parts.units(),
-            u.vector,
-            _weights(clauses, u.result, named=bool(u.refs.clauses or u.follow_up)),
+        before = said(context.previous) if u.follow_up else set()
+
+        def selector() -> Selector:
+            weights = _weights(clauses, u.result, named=bool(u.refs.clauses or u.follow_up))
+            return Selector(
+                self.parts.units(), u.vector, weights, u.reading.situations, avoid=before
+            ).asked(u.reading.query)
+
+        special = self._special(u, context, Composition(self.corpus, selector()), clauses)
+        # A follow-up that would only say again what the answer before said gets the steps instead.
+        if special is not None and not (said(special.text) & before):
+            return special
+        ask = Ask(
+            Intent.HOW_TO if special is not None else u.intent or Intent.HOW_TO,
+            u.reading.query,
+            clauses,
+            u.result.hits,
             u.reading.situations,
-            avoid=said(context.previous) if u.follow_up else (),
-        ).asked(u.reading.query)
-        out = Composition(self.corpus, selector)
+            u.follow_up,
+            related=self._related(u, clauses),
+        )
+        return Composer(self.corpus, selector()).compose(ask)
+
+    def _special(
+        self, u: Understood, context: Context, out: Composition, clauses: list[str]
+    ) -> Composed | None:
+        """A definition, plan, crosswalk, comparison, workshop or summary answer, when asked."""
         intent = u.intent
         if (
             intent in {Intent.DEFINITION, Intent.SUMMARY, None}
@@ -326,15 +345,10 @@ class Responder:
             ranked = [c for c in u.result.clauses if c in term_clauses]
             ordered = ranked + [c for c in term_clauses if c not in ranked]
             return definition(out, name, text, ordered, ordered[0] if ordered else clauses[0])
-        if (
-            intent == Intent.PLAN
-            and self.parts.plan is not None
-            and not _about_groups(u.reading.query)
-        ):
+        if intent == Intent.PLAN and self.parts.plan and not _about_groups(u.reading.query):
             kinds = {c.id: c.kind.value for c in self.corpus.structure}
-            target = next(
-                (c for c in [*clauses, *u.result.clauses] if kinds.get(c) in PLANNABLE), None
-            )
+            candidates = [*clauses, *u.result.clauses]
+            target = next((c for c in candidates if kinds.get(c) in PLANNABLE), None)
             if target and (planned := self.parts.plan(target)) is not None:
                 return planned
         if intent == Intent.CROSSWALK:
@@ -347,16 +361,7 @@ class Responder:
         lookup = u.refs.clauses and _bare_lookup(u.reading.query) and not carried
         if intent in {Intent.CLAUSE_LOOKUP, Intent.SUMMARY} or lookup:
             return summary(out, clauses)
-        ask = Ask(
-            intent or Intent.HOW_TO,
-            u.reading.query,
-            clauses,
-            u.result.hits,
-            u.reading.situations,
-            u.follow_up,
-            related=self._related(u, clauses),
-        )
-        return Composer(self.corpus, selector).compose(ask)
+        return None
 
 
 def _about_groups(text: str) -> bool:
@@ -380,7 +385,11 @@ def _bare_lookup(text: str) -> bool:
 
 
 def _asks_how(text: str) -> bool:
-    return text.lower().lstrip().startswith(("how ", "and how ", "what should", "and what should"))
+    """A turn that asks what to do ("ok, and what should I tell managers?"), whatever came before."""
+    return (
+        re.match(r"^\W*(?:(?:ok(?:ay)?|and|so|but|then)\W+)*(?:how|what should)\b", text, re.I)
+        is not None
+    )
 
 
 def _weights(clauses: list[str], result: SearchResult, named: bool) -> dict[str, float]:
