@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         default_factory=default_data_dir,
         description="Where the embedded index and saved work are kept.",
     )
+    database_url: str | None = Field(
+        default=None,
+        description="Where saved work is kept: a SQLAlchemy URL such as "
+        "postgresql+psycopg://user@host/db; unset = the SQLite file pse.db in the data folder.",
+    )
     chroma_url: str | None = Field(
         default=None,
         description="A Chroma server (http://host:8000) instead of the embedded store.",
