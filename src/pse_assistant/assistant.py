@@ -25,12 +25,15 @@ from pse_assistant.corpus.views import ClauseView, clause_view
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from pse_assistant.accounts.roles import Principal
+    from pse_assistant.accounts.service import Accounts
     from pse_assistant.answer.composer import Composed
     from pse_assistant.answer.conversations import Conversation, ConversationStore
     from pse_assistant.answer.llm import LlmClient
     from pse_assistant.answer.models import Answer, AnswerStreamEvent
     from pse_assistant.answer.responder import Responder
     from pse_assistant.answer.understanding import Vocabulary
+    from pse_assistant.core.db import Database
     from pse_assistant.core.errors import CorpusError
     from pse_assistant.evals.run import EvalRun
     from pse_assistant.plans.context import PlanContext
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     )
     from pse_assistant.search.units import UnitIndex
     from pse_assistant.templates.filling import FilledTemplate, TemplateSummary
+    from pse_assistant.training.assessment import Assessment, Consensus, Score
     from pse_assistant.training.service import Training
     from pse_assistant.training.workshop import WorkshopPack
 
@@ -260,10 +264,17 @@ class Assistant:
 
         return chunk_corpus_documents(self.corpus.documents(), self._count_tokens)
 
-    def build_index(self, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
+    def build_index(
+        self,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        actor: Principal | None = None,
+    ) -> BuildReport:
         """Bring the index up to date with the corpus; only changed chunks are embedded again.
 
         User documents already ingested are kept (and re-embedded from their stored text on rebuild).
+        A build someone asked for (`actor`) is written to the audit log; the server's own refresh
+        at start-up is not.
         """
         from pse_assistant.search.index import USER_DOC
 
@@ -278,6 +289,9 @@ class Assistant:
         report.units, report.units_embedded = units.total, units.embedded
         report.changed = report.changed or units.changed
         report.seconds += units.seconds
+        if actor is not None:
+            action = "index.rebuild" if rebuild else "index.refresh"
+            self.record(actor, action, "", f"{report.embedded} chunks embedded")
         return report
 
     def _written(self, report: BuildReport) -> None:
@@ -316,6 +330,7 @@ class Assistant:
         paths: Sequence[Path],
         progress: Progress | None = None,
         follow_symlinks: bool = False,
+        actor: Principal | None = None,
     ) -> IngestReport:
         """Add the user's own files to the index; a bad file is refused, the others still added.
 
@@ -358,6 +373,10 @@ class Assistant:
                 progress=progress,
             )
             self._written(report)
+        for doc in added.values():
+            self.record(
+                actor, "document.ingest", str(doc["id"]), f"{doc['file']}, {doc['chunks']} passages"
+            )
         return IngestReport(added=list(added.values()), failed=failed, build=vars(report))
 
     def documents(self) -> list[dict[str, Any]]:
@@ -381,7 +400,7 @@ class Assistant:
             items=items, next_cursor=encode_cursor(last.ingested, last.id) if last else None
         )
 
-    def remove_document(self, doc_id: str) -> BuildReport:
+    def remove_document(self, doc_id: str, actor: Principal | None = None) -> BuildReport:
         """Remove one user document from the index; raises `NotFound` for an unknown id."""
         known = {str(d["id"]) for d in self.documents()}
         if doc_id not in known:
@@ -389,6 +408,7 @@ class Assistant:
             raise NotFound(f"No ingested document has the id {doc_id!r} (known: {listing}).")
         report = self.index.write(keep=lambda d: d.metadata.get("doc_id") != doc_id, add=[])
         self._written(report)
+        self.record(actor, "document.remove", doc_id)
         return report
 
     # -- answers and conversations ---------------------------------------------------------------
@@ -630,6 +650,7 @@ class Assistant:
         dataset: Path | None = None,
         uploads: Path | None = None,
         progress: Progress | None = None,
+        actor: Principal | None = None,
     ) -> tuple[EvalRun, dict[str, Path]]:
         """An evaluation run whose files are written into the managed download folder.
 
@@ -644,7 +665,7 @@ class Assistant:
                 "Choose your question set with the upload button: only a file uploaded there "
                 "is read."
             )
-        return self.downloads.write(
+        result = self.downloads.write(
             "evaluation",
             lambda folder: evaluate(
                 self,
@@ -655,6 +676,89 @@ class Assistant:
                 progress=progress,
             ),
         )
+        self.record(actor, "eval.run", dataset.name if dataset else split, "")
+        return result
+
+    # -- accounts, access and the audit log ----------------------------------------------------------
+    @cached_property
+    def database(self) -> Database:
+        """The shared database (SQLite in the data folder, or `PSE_DATABASE_URL`), at the newest schema."""
+        from pse_assistant.core.db import Database, database_url
+
+        database = Database(database_url(self.settings))
+        database.upgrade()
+        return database
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Users, tokens, sign-in, invitations and the audit log."""
+        from pse_assistant.accounts.service import Accounts
+
+        return Accounts(self.database, self.settings)
+
+    def record(
+        self, actor: Principal | None, action: str, target: str = "", detail: str = ""
+    ) -> None:
+        """Write an admin or trainer action to the audit log (nothing when no actor is named)."""
+        if actor is not None:
+            self.accounts.audit.record(actor, action, target, detail)
+
+    def _may_score(self, caller: Principal, assessment_id: str) -> bool:
+        """Trainers and admins reach every assessment; an assessor those they were invited to."""
+        from pse_assistant.accounts.roles import Role
+
+        if caller.via == "off" or caller.role.covers(Role.TRAINER):
+            return True
+        return self.accounts.invitations.invited(assessment_id, caller.name)
+
+    def assessment_for(self, caller: Principal, assessment_id: str) -> Assessment:
+        """An assessment the caller may see; another one is `NotFound`, as if it did not exist."""
+        if not self._may_score(caller, assessment_id):
+            raise NotFound(f"No assessment has the id {assessment_id!r}.")
+        return self.training.assessment(assessment_id)
+
+    def assessment_page_for(
+        self, caller: Principal, limit: int, cursor: str | None = None
+    ) -> Page[Assessment]:
+        """A page of the assessments the caller may see (an assessor's pages may be shorter)."""
+        page = self.training.assessment_page(limit, cursor)
+        if self._may_score(caller, ""):
+            return page
+        mine = self.accounts.invitations.assessments_of(caller.name)
+        return Page(items=[a for a in page.items if a.id in mine], next_cursor=page.next_cursor)
+
+    def score_as(
+        self,
+        caller: Principal,
+        assessment_id: str,
+        assessor: str,
+        clause: str,
+        score: int,
+        evidence: str = "",
+    ) -> Score:
+        """Record a score; with auth on it is always the caller's own, whatever name was typed."""
+        self.assessment_for(caller, assessment_id)
+        name = assessor if caller.via == "off" else caller.name
+        return self.training.score(assessment_id, name, clause, score, evidence)
+
+    def agree_as(
+        self, caller: Principal, assessment_id: str, clause: str, score: int, reason: str
+    ) -> Consensus:
+        """Record the agreed score of an element, and who agreed it in the audit log."""
+        agreed = self.training.agree(assessment_id, clause, score, reason)
+        self.record(caller, "assessment.consensus", assessment_id, f"{clause} = {score}")
+        return agreed
+
+    def invite(self, caller: Principal, assessment_id: str) -> str:
+        """A single-use invitation code to score an assessment (raises `NotFound` for an unknown one)."""
+        self.training.assessment(assessment_id)
+        return self.accounts.invitations.invite(assessment_id, caller)
+
+    def accept_invitation(self, caller: Principal, code: str) -> Assessment:
+        """Spend an invitation code: its assessment becomes the caller's to score."""
+        if caller.via == "off":
+            raise NotFound("Invitations need sign-in; with PSE_AUTH=off everyone may score.")
+        return self.training.assessment(self.accounts.invitations.accept(code, caller))
 
 
 def _fit(query: str) -> str:

@@ -76,7 +76,8 @@ def create_app(
         max_body_size=upload_bytes + 1_000_000,  # the UI's uploads; /api has its own, smaller
     )
     app.dependency_overrides[get_assistant] = lambda: assistant
-    create_api(app, settings)
+    secret = assistant.accounts.session_secret() if settings.auth != "off" else None
+    create_api(app, settings, session_secret=secret)
     blocks = build_ui(assistant)
     mounted: FastAPI = gr.mount_gradio_app(
         app,

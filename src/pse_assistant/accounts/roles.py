@@ -47,12 +47,14 @@ class Principal:
     """The caller: a user's name and role, and how they proved it.
 
     `via` is `off` when auth is off (the one local person, who may do everything), `session` for a
-    browser sign-in, `token` for an API token, `cli` for the operator at the terminal.
+    browser sign-in, `oidc` for single sign-on, `token` for an API token, `cli` for the operator
+    at the terminal. `address` is where the request came from, for the audit log.
     """
 
     name: str
     role: Role
     via: str = "session"
+    address: str = ""
 
     @property
     def owner(self) -> str | None:
@@ -61,3 +63,15 @@ class Principal:
 
 
 LOCAL = Principal(name="local", role=Role.ADMIN, via="off")
+
+
+def operator() -> Principal:
+    """The person at the terminal: `pse` commands act as the operating-system user, as admin
+    (whoever can run `pse` on the server can read its database anyway)."""
+    import getpass
+
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no user name for this uid (a bare container)
+        name = "operator"
+    return Principal(name=name, role=Role.ADMIN, via="cli", address="cli")
