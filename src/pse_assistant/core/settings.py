@@ -17,6 +17,19 @@ RoleName = Literal["viewer", "assessor", "trainer", "admin"]
 ROLE_NAMES: tuple[RoleName, ...] = ("viewer", "assessor", "trainer", "admin")
 
 
+def is_loopback(host: str) -> bool:
+    """Whether a listening address reaches only this machine (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def default_data_dir() -> Path:
     """Where the index and saved work live: `$XDG_DATA_HOME/pse-assistant` or ~/.local/share."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
