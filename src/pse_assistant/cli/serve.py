@@ -25,6 +25,7 @@ def serve(
     if host:  # the server answers to the host it listens on (and PSE_ALLOWED_HOSTS)
         assistant.settings = assistant.settings.model_copy(update={"host": host})
     settings = assistant.settings
+    assistant.database_status()  # migrate before the first request, and fail here if it cannot
     application = create_app(assistant, progress=lambda: progress("Building the search index"))
     where = f"http://{host or settings.host}:{port or settings.port}"
     err.print(f"pse-assistant on [bold]{where}[/] (API docs at {where}/docs). Ctrl-C stops it.")
