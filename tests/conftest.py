@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +22,10 @@ from pse_assistant.cli import common
 from pse_assistant.core.settings import Settings, default_corpus_dir
 from pse_assistant.corpus.loader import Corpus, load_corpus
 from tests.fakes import HashEmbeddings
+from tests.postgres import cluster, new_database, server_bin
+
+if TYPE_CHECKING:
+    from pse_assistant.core.db import Database
 
 CORPUS_DIR = default_corpus_dir()
 # A test using one of these needs the real model, a live server or a browser: it is `slow`.
@@ -45,6 +50,49 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS_DIR, target, ignore=shutil.ignore_patterns("_fragments"))
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the session (its `postgres` database's URL).
+
+    Off CI a machine without the server skips these tests with a note; under CI=true they fail,
+    since `make test` installs Debian's `postgresql` as root.
+    """
+    bin_dir = server_bin()
+    if bin_dir is None:
+        message = (
+            "PostgreSQL's initdb was not found (on the PATH or under /usr/lib/postgresql/*/bin): "
+            "apt-get install postgresql (make test does it as root)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with cluster(bin_dir) as url:
+        yield url
+
+
+# Every PostgreSQL test runs on one pytest-xdist worker, so the cluster starts once per run.
+POSTGRES = pytest.param("postgresql", marks=pytest.mark.xdist_group("postgresql"))
+
+
+@pytest.fixture(params=["sqlite", POSTGRES])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file in the test's folder, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'pse.db'}"
+    return new_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The database at `database_url`, migrated to the newest schema."""
+    from pse_assistant.core.db import Database
+
+    opened = Database(database_url)
+    opened.upgrade()
+    yield opened
+    opened.engine.dispose()
 
 
 Edit = Callable[[Path, str, str], None]

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from pse_assistant.core.db import Database
     from pse_assistant.core.errors import CorpusError
     from pse_assistant.evals.run import EvalRun
+    from pse_assistant.migrations.legacy import DatabaseStatus, LegacyImport
     from pse_assistant.plans.context import PlanContext
     from pse_assistant.plans.models import ActionPlan, PlanRequest
     from pse_assistant.search.index import BuildReport, ChunkIndex, Progress, UserDocument
@@ -111,6 +112,8 @@ class Assistant:
         # A server builds the index in the background and answers 503 meanwhile, rather than
         # building it inside a request; the CLI builds on first use.
         self.auto_build = True
+        # The old SQLite files this process copied into the database on its first use.
+        self.legacy_imports: list[LegacyImport] = []
 
     # -- the parts, built on first use -------------------------------------------------------------
     @cached_property
@@ -185,11 +188,37 @@ class Assistant:
         return LlmClient(s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout)
 
     @cached_property
+    def database(self) -> Database:
+        """The database of saved work, brought to the newest schema on first use.
+
+        SQLite in the data folder, or `PSE_DATABASE_URL`. The first use also copies, once, the
+        SQLite files an earlier version left in the data folder (see `migrations.legacy`).
+        """
+        from pse_assistant.core.db import Database, database_url
+        from pse_assistant.migrations.legacy import import_legacy
+
+        database = Database(database_url(self.settings))
+        database.upgrade()
+        self.legacy_imports = import_legacy(database, self.settings.data_dir)
+        return database
+
+    def database_status(self) -> DatabaseStatus:
+        """Where saved work is kept, its schema revision, and the old files copied into it."""
+        from pse_assistant.migrations.legacy import DatabaseStatus, recorded_imports
+
+        database = self.database
+        return DatabaseStatus(
+            url=database.engine.url.render_as_string(hide_password=True),
+            revision=database.revision() or "",
+            imports=recorded_imports(database),
+        )
+
+    @cached_property
     def conversations(self) -> ConversationStore:
-        """Conversations and feedback, in SQLite under the data folder."""
+        """Conversations and feedback, in the database."""
         from pse_assistant.answer.conversations import ConversationStore
 
-        return ConversationStore(self.settings.data_dir / "pse.sqlite3")
+        return ConversationStore(self.database)
 
     @cached_property
     def responder(self) -> Responder:
@@ -208,13 +237,11 @@ class Assistant:
 
     @cached_property
     def training(self) -> Training:
-        """Self-assessments, workshop packs and quizzes (assessments in SQLite in the data folder)."""
+        """Self-assessments, workshop packs and quizzes (assessments in the database)."""
         from pse_assistant.training.assessment_store import AssessmentStore
         from pse_assistant.training.service import Training
 
-        return Training(
-            self.corpus, AssessmentStore(self.settings.data_dir / "assessments.sqlite3")
-        )
+        return Training(self.corpus, AssessmentStore(self.database))
 
     @cached_property
     def downloads(self) -> DownloadArea:
@@ -680,15 +707,6 @@ class Assistant:
         return result
 
     # -- accounts, access and the audit log ----------------------------------------------------------
-    @cached_property
-    def database(self) -> Database:
-        """The shared database (SQLite in the data folder, or `PSE_DATABASE_URL`), at the newest schema."""
-        from pse_assistant.core.db import Database, database_url
-
-        database = Database(database_url(self.settings))
-        database.upgrade()
-        return database
-
     @cached_property
     def accounts(self) -> Accounts:
         """Users, tokens, sign-in, invitations and the audit log."""

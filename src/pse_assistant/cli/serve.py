@@ -36,6 +36,7 @@ def serve(
         assistant.settings = assistant.settings.model_copy(update={"host": host})
     settings = assistant.settings
     _check_exposure(settings, no_auth)
+    assistant.database_status()  # migrate before the first request, and fail here if it cannot
     if settings.auth == "local" and not assistant.accounts.users():
         err.print("No accounts yet: add one with `pse users add NAME --role admin`.")
     application = create_app(assistant, progress=lambda: progress("Building the search index"))
