@@ -439,14 +439,21 @@ class Assistant:
         return report
 
     # -- answers and conversations ---------------------------------------------------------------
-    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
-        """Answer a question, in a conversation (a new one when no id is given)."""
+    def ask(
+        self, question: str, conversation_id: str | None = None, owner: str | None = None
+    ) -> Answer:
+        """Answer a question, in a conversation (a new one when no id is given).
+
+        `owner` is the signed-in user (None with auth off): a new conversation is theirs, and
+        another user's conversation id is `ConversationNotFound`. The same holds for every
+        conversation method below.
+        """
         from pse_assistant.answer.responder import final_answer
 
-        return final_answer(self.ask_stream(question, conversation_id))
+        return final_answer(self.ask_stream(question, conversation_id, owner))
 
     def ask_stream(
-        self, question: str, conversation_id: str | None = None
+        self, question: str, conversation_id: str | None = None, owner: str | None = None
     ) -> Iterator[AnswerStreamEvent]:
         """Stream an answer: token events, then the final answer event, whose answer is saved.
 
@@ -457,12 +464,13 @@ class Assistant:
         question = clean_text(question, multiline=True)
         store = self.conversations
         if conversation_id:
-            conversation = store.get(conversation_id, with_turns=False)
+            conversation = store.get(conversation_id, with_turns=False, owner=owner)
             context = Context(
                 conversation.focus, conversation.intent, store.last_answer(conversation_id)
             )
         else:
-            conversation_id = store.create(" ".join(question.split())[:80] or "Conversation")
+            title = " ".join(question.split())[:80] or "Conversation"
+            conversation_id = store.create(title, owner=owner)
             context = Context([])
         if self.auto_build:
             self.ensure_index()
@@ -508,34 +516,41 @@ class Assistant:
             f'pse plan {clause_id} --org "your organization" --out plan.docx',
         )
 
-    def conversation_list(self) -> list[Conversation]:
+    def conversation_list(self, owner: str | None = None) -> list[Conversation]:
         """Saved conversations, newest first, without their turns."""
-        return self.conversations.all()
+        return self.conversations.all(owner)
 
-    def conversation_page(self, limit: int, cursor: str | None = None) -> Page[Conversation]:
+    def conversation_page(
+        self, limit: int, cursor: str | None = None, owner: str | None = None
+    ) -> Page[Conversation]:
         """One page of saved conversations, newest first, without their turns."""
-        return self.conversations.page(limit, cursor)
+        return self.conversations.page(limit, cursor, owner)
 
-    def conversation(self, conversation_id: str) -> Conversation:
+    def conversation(self, conversation_id: str, owner: str | None = None) -> Conversation:
         """One conversation with its turns; raises `ConversationNotFound`."""
-        return self.conversations.get(conversation_id)
+        return self.conversations.get(conversation_id, owner=owner)
 
-    def conversation_answers(self, conversation_id: str) -> list[Answer]:
+    def conversation_answers(self, conversation_id: str, owner: str | None = None) -> list[Answer]:
         """A saved conversation's answers in order, each with its question, to show it again."""
         from pse_assistant.answer.models import Answer
 
-        return [Answer.model_validate(t.answer) for t in self.conversation(conversation_id).turns]
+        turns = self.conversation(conversation_id, owner).turns
+        return [Answer.model_validate(t.answer) for t in turns]
 
-    def rename_conversation(self, conversation_id: str, title: str) -> None:
+    def rename_conversation(
+        self, conversation_id: str, title: str, owner: str | None = None
+    ) -> None:
         """Give a conversation a new title; raises `ConversationNotFound` or `InvalidInput`."""
-        self.conversations.rename(conversation_id, title)
+        self.conversations.rename(conversation_id, title, owner)
 
-    def conversation_download(self, conversation_id: str, fmt: str = "md") -> Path:
+    def conversation_download(
+        self, conversation_id: str, fmt: str = "md", owner: str | None = None
+    ) -> Path:
         """A conversation exported (md or json) into the managed download folder."""
         from pse_assistant.core.office import export_format, write_text
 
         chosen = export_format(fmt, ("md", "json"), "conversation")
-        text = self.export_conversation(conversation_id, chosen)
+        text = self.export_conversation(conversation_id, chosen, owner)
         return write_text(
             self.downloads.folder("conversation") / f"conversation-{conversation_id}.{chosen}", text
         )
@@ -546,7 +561,9 @@ class Assistant:
 
         return plannable(self.corpus.structure, list(clauses))
 
-    def plan_context(self, conversation_id: str, answer_id: str | None = None) -> PlanContext:
+    def plan_context(
+        self, conversation_id: str, answer_id: str | None = None, owner: str | None = None
+    ) -> PlanContext:
         """A plan request from a conversation: the clauses its answer named (the given one, else the
         latest that named any) and what the questions said about the organization.
 
@@ -556,27 +573,34 @@ class Assistant:
         """
         from pse_assistant.plans.context import plan_context, plannable
 
-        answers = self.conversation_answers(conversation_id)
+        answers = self.conversation_answers(conversation_id, owner)
         chosen = [a for a in answers if a.id == answer_id] or [
             a for a in reversed(answers) if plannable(self.corpus.structure, a.clauses)
         ]
         clauses = chosen[0].clauses if chosen else []
         return plan_context(self.corpus.structure, clauses, [a.question for a in answers])
 
-    def delete_conversation(self, conversation_id: str) -> None:
+    def delete_conversation(self, conversation_id: str, owner: str | None = None) -> None:
         """Delete a conversation and its turns; raises `ConversationNotFound`."""
-        self.conversations.delete(conversation_id)
+        self.conversations.delete(conversation_id, owner)
 
-    def export_conversation(self, conversation_id: str, fmt: str = "md") -> str:
+    def export_conversation(
+        self, conversation_id: str, fmt: str = "md", owner: str | None = None
+    ) -> str:
         """A conversation as Markdown or JSON text; raises `ConversationNotFound`."""
         from pse_assistant.core.office import export_format
 
         chosen = export_format(fmt, ("md", "json"), "conversation")
-        return self.conversations.export(conversation_id, "json" if chosen == "json" else "md")
+        if chosen == "json":
+            return self.conversations.export(conversation_id, "json", owner)
+        return self.conversations.export(conversation_id, "md", owner)
 
-    def feedback(self, answer_id: str, rating: str, comment: str = "") -> str:
-        """Keep a thumbs up or down on an answer for evaluators; raises `NotFound` for an unknown answer."""
-        if not self.conversations.answer_exists(answer_id):
+    def feedback(
+        self, answer_id: str, rating: str, comment: str = "", owner: str | None = None
+    ) -> str:
+        """Keep a thumbs up or down on an answer for evaluators; raises `NotFound` for an unknown
+        answer (or one in another user's conversation)."""
+        if not self.conversations.answer_exists(answer_id, owner):
             raise NotFound(f"No answer has the id {answer_id!r}.")
         return self.conversations.add_feedback(answer_id, rating, comment.strip())
 

@@ -5,6 +5,11 @@ is written in one transaction that locks the conversation (`FOR UPDATE` on Postg
 transactions hold the write lock from their start), checks it still exists and takes the next
 position, and a unique constraint on (conversation, position) makes a duplicate position impossible
 even for another writer. Deleting a conversation deletes its turns (the foreign key cascades).
+
+With sign-in on, each conversation has an `owner` (the column comes with `0002_accounts`), and
+every read, rename and delete that names an owner sees only that owner's conversations: another
+user's conversation is `ConversationNotFound`, exactly like one that does not exist. `owner=None`
+is auth off: one person, who sees every conversation.
 """
 
 from __future__ import annotations
@@ -15,7 +20,17 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import ForeignKey, Text, UniqueConstraint, delete, func, select, tuple_, update
+from sqlalchemy import (
+    ForeignKey,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pse_assistant.answer.intents import Intent
@@ -35,6 +50,7 @@ class ConversationRecord(Base):
     updated: Mapped[str] = mapped_column(Text)
     focus: Mapped[str] = mapped_column(Text, default="", server_default="")
     intent: Mapped[str] = mapped_column(Text, default="", server_default="")
+    owner: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
 
 
 class TurnRecord(Base):
@@ -114,6 +130,11 @@ def _conversation(row: ConversationRecord, turns: list[TurnRecord]) -> Conversat
     )
 
 
+def _owned(owner: str | None) -> Any:
+    """The condition "owned by `owner`"; always true when no owner is named (auth off)."""
+    return true() if owner is None else ConversationRecord.owner == owner
+
+
 _NEWEST_FIRST = (
     ConversationRecord.updated.desc(),
     ConversationRecord.created.desc(),
@@ -131,8 +152,8 @@ class ConversationStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def create(self, title: str) -> str:
-        """Start a conversation; its id is returned."""
+    def create(self, title: str, owner: str | None = None) -> str:
+        """Start a conversation (owned by `owner` when sign-in is on); its id is returned."""
         conversation_id = uuid.uuid4().hex[:16]
         now = _now()
         with self.database.session() as session:
@@ -144,15 +165,18 @@ class ConversationStore:
                     updated=now,
                     focus="",
                     intent="",
+                    owner=owner,
                 )
             )
         return conversation_id
 
-    def get(self, conversation_id: str, with_turns: bool = True) -> Conversation:
-        """A conversation and its turns; raises `ConversationNotFound`."""
+    def get(
+        self, conversation_id: str, with_turns: bool = True, owner: str | None = None
+    ) -> Conversation:
+        """A conversation and its turns; raises `ConversationNotFound` (also for another owner's)."""
         with self.database.session() as session:
             row = session.get(ConversationRecord, conversation_id)
-            if row is None:
+            if row is None or (owner is not None and row.owner != owner):
                 raise ConversationNotFound(conversation_id)
             turns = (
                 list(
@@ -221,16 +245,23 @@ class ConversationStore:
             )
         return str(json.loads(answer).get("answer", "")) if answer is not None else ""
 
-    def all(self) -> list[Conversation]:
-        """Every conversation, newest first, without turns (one query)."""
+    def all(self, owner: str | None = None) -> list[Conversation]:
+        """Every conversation (of `owner`, if given), newest first, without turns (one query)."""
+        query = select(ConversationRecord).order_by(*_NEWEST_FIRST)
+        if owner is not None:
+            query = query.where(ConversationRecord.owner == owner)
         with self.database.session() as session:
-            rows = session.scalars(select(ConversationRecord).order_by(*_NEWEST_FIRST)).all()
+            rows = session.scalars(query).all()
         return [_conversation(row, []) for row in rows]
 
-    def page(self, limit: int, cursor: str | None = None) -> Page[Conversation]:
-        """One page of conversations, newest first, without turns: one query per page."""
+    def page(
+        self, limit: int, cursor: str | None = None, owner: str | None = None
+    ) -> Page[Conversation]:
+        """One page of conversations (of `owner`, if given), newest first, without turns."""
         limit = check_limit(limit)
         query = select(ConversationRecord).order_by(*_NEWEST_FIRST).limit(limit + 1)
+        if owner is not None:
+            query = query.where(ConversationRecord.owner == owner)
         if cursor:
             key = ConversationRecord.updated, ConversationRecord.created, ConversationRecord.id
             query = query.where(tuple_(*key) < tuple(decode_cursor(cursor, (str, str, str))))
@@ -243,7 +274,7 @@ class ConversationStore:
             next_cursor=encode_cursor(last.updated, last.created, last.id) if last else None,
         )
 
-    def rename(self, conversation_id: str, title: str) -> None:
+    def rename(self, conversation_id: str, title: str, owner: str | None = None) -> None:
         """Give a conversation a new title (1 to 120 characters); raises `ConversationNotFound`."""
         name = " ".join(title.split())[:120]
         if not name:
@@ -251,24 +282,28 @@ class ConversationStore:
         with self.database.session() as session:
             renamed = session.execute(
                 update(ConversationRecord)
-                .where(ConversationRecord.id == conversation_id)
+                .where(ConversationRecord.id == conversation_id, _owned(owner))
                 .values(title=name)
             ).rowcount  # type: ignore[attr-defined]
         if not renamed:
             raise ConversationNotFound(conversation_id)
 
-    def delete(self, conversation_id: str) -> None:
+    def delete(self, conversation_id: str, owner: str | None = None) -> None:
         """Delete a conversation and its turns; raises `ConversationNotFound`."""
         with self.database.session() as session:
             deleted = session.execute(
-                delete(ConversationRecord).where(ConversationRecord.id == conversation_id)
+                delete(ConversationRecord).where(
+                    ConversationRecord.id == conversation_id, _owned(owner)
+                )
             ).rowcount  # type: ignore[attr-defined]
         if not deleted:
             raise ConversationNotFound(conversation_id)
 
-    def export(self, conversation_id: str, fmt: Literal["md", "json"] = "md") -> str:
+    def export(
+        self, conversation_id: str, fmt: Literal["md", "json"] = "md", owner: str | None = None
+    ) -> str:
         """The conversation as Markdown (questions, answers, sources) or JSON."""
-        conversation = self.get(conversation_id)
+        conversation = self.get(conversation_id, owner=owner)
         if fmt == "json":
             return conversation.model_dump_json(indent=2)
         lines = [f"# {conversation.title}", "", f"Started {conversation.created}", ""]
@@ -276,10 +311,15 @@ class ConversationStore:
             lines += [f"## {turn.question}", "", str(turn.answer.get("answer", "")), ""]
         return "\n".join(lines)
 
-    def answer_exists(self, answer_id: str) -> bool:
-        """Whether an answer with this id was given."""
+    def answer_exists(self, answer_id: str, owner: str | None = None) -> bool:
+        """Whether an answer with this id was given (in one of `owner`'s conversations, if given)."""
+        query = (
+            select(TurnRecord.id)
+            .join(ConversationRecord, ConversationRecord.id == TurnRecord.conversation_id)
+            .where(TurnRecord.id == answer_id, _owned(owner))
+        )
         with self.database.session() as session:
-            return session.get(TurnRecord, answer_id) is not None
+            return session.scalar(query) is not None
 
     def add_feedback(self, answer_id: str, rating: str, comment: str) -> str:
         """Store a thumbs up or down, with an optional comment, for evaluators."""
