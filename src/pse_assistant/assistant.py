@@ -25,7 +25,7 @@ from pse_assistant.corpus.views import ClauseView, clause_view
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-    from pse_assistant.accounts.roles import Principal
+    from pse_assistant.accounts.roles import Principal, Role
     from pse_assistant.accounts.service import Accounts
     from pse_assistant.answer.composer import Composed
     from pse_assistant.answer.conversations import Conversation, ConversationStore
@@ -737,6 +737,31 @@ class Assistant:
         from pse_assistant.accounts.service import Accounts
 
         return Accounts(self.database, self.settings)
+
+    def principal(self, name: str | None, via: str = "session") -> Principal | None:
+        """The signed-in user a session names, with their current role; the one local person
+        (as admin) when auth is off; None when nobody (or a disabled account) is signed in."""
+        from pse_assistant.accounts.roles import LOCAL
+
+        if self.settings.auth == "off":
+            return LOCAL
+        return self.accounts.principal_for_session(name, via) if name else None
+
+    def require(self, principal: Principal | None, role: Role) -> Principal:
+        """The caller if their role reaches `role`; `Unauthorized` or `Forbidden` otherwise.
+
+        The API's route table and the UI's tabs both come here, so a hidden tab's event, called
+        directly, is refused exactly as the API would refuse it.
+        """
+        from pse_assistant.core.errors import Forbidden, Unauthorized
+
+        if principal is None:
+            raise Unauthorized("Sign in first: your session has ended or was never started.")
+        if not principal.role.covers(role):
+            raise Forbidden(
+                f"This needs the {role.value} role; {principal.name} is {principal.role.value}."
+            )
+        return principal
 
     def record(
         self, actor: Principal | None, action: str, target: str = "", detail: str = ""

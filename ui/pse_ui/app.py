@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
 
+from pse_assistant.accounts.roles import Role
 from pse_assistant.assistant import Assistant
 
 from .ask import ask_tab
@@ -14,7 +17,12 @@ from .evaluate import evaluate_tab
 from .links import link_tabs
 from .plan import plan_tab
 from .quiz import quiz_tab
+from .signin import user_menu
 from .workshop import workshop_tab
+
+# The role each restricted tab needs: the role of the API routes it stands for (scores, workshop
+# packs, evaluation runs). A tab hidden here is also refused in its handlers, through the facade.
+TAB_ROLES = {"assess": Role.ASSESSOR, "workshop": Role.TRAINER, "evaluate": Role.ADMIN}
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
@@ -32,6 +40,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             "# pse-assistant\nGuidance for **ISO 11367:2025** public service excellence, with clause "
             "citations you can check."
         )
+        menu = gr.HTML("", elem_id="user-menu-box")
         with gr.Tabs(elem_id="tabs") as tabs:
             ask = ask_tab(assistant)
             browse_tab(assistant)
@@ -42,5 +51,20 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             evaluate_tab(assistant)
         gr.Markdown(f"---\n{COPYRIGHT}", elem_id="copyright")
         link_tabs(assistant, demo, tabs, ask, plan, assess)
+        _show_by_role(assistant, demo, tabs, menu)
     blocks: gr.Blocks = demo
     return blocks
+
+
+def _show_by_role(assistant: Assistant, demo: gr.Blocks, tabs: gr.Tabs, menu: gr.HTML) -> None:
+    """On page load: who is signed in (with a sign-out button), and only the tabs their role may
+    use (every tab with auth off)."""
+    restricted = [t for t in tabs.children if isinstance(t, gr.Tab) and t.id in TAB_ROLES]
+
+    def shown(request: gr.Request) -> list[Any]:
+        principal = assistant.principal(getattr(request, "username", None))
+        role = principal.role if principal else Role.VIEWER
+        visible = [gr.update(visible=role.covers(TAB_ROLES[str(t.id)])) for t in restricted]
+        return [user_menu(principal), *visible]
+
+    demo.load(shown, None, [menu, *restricted], api_visibility="private")

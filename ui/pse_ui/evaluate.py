@@ -10,10 +10,11 @@ from typing import Any
 import gradio as gr
 from gradio.utils import get_upload_folder
 
+from pse_assistant.accounts.roles import Role
 from pse_assistant.assistant import Assistant
 from pse_assistant.evals import metric_rows
 
-from .common import guard, tab_heading
+from .common import caller, guard, tab_heading
 
 REPORT_HINT = (
     "The run's report (charts by clause, type and persona, and the worst items) opens here."
@@ -60,15 +61,23 @@ def evaluate_tab(assistant: Assistant) -> None:
         split: str,
         ablation: bool,
         own: str | None,
+        request: gr.Request | None = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio asks for one)
     ) -> tuple[str, Any, str]:
+        who = caller(assistant, request, Role.ADMIN)
+
         def step(done: int, total: int) -> None:
             progress((done, total), desc=f"Question {done} of {total}", unit="questions")
 
         progress(0, desc="Loading the question set")
         # Only a file uploaded through the component is read (the facade checks the folder).
         result, paths = assistant.evaluation_download(
-            split, ablation, Path(own) if own else None, Path(get_upload_folder()), progress=step
+            split,
+            ablation,
+            Path(own) if own else None,
+            Path(get_upload_folder()),
+            progress=step,
+            actor=who,
         )
         name = Path(own).name if own else f"the {split} split"
         report = paths.get("report.html")

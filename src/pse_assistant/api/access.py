@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 
 from pse_assistant.accounts.roles import LOCAL, Principal, Role
 from pse_assistant.api.deps import AssistantDep
-from pse_assistant.core.errors import Forbidden, Unauthorized
+from pse_assistant.core.errors import Unauthorized
 
 PUBLIC = None
 V, A, T, X = Role.VIEWER, Role.ASSESSOR, Role.TRAINER, Role.ADMIN
@@ -112,11 +112,7 @@ def authorize(request: Request, assistant: AssistantDep) -> Principal:
         return principal or Principal(name="", role=Role.VIEWER, via="anonymous")
     if principal is None:
         raise Unauthorized("Sign in first (POST /api/login), or send an API token.")
-    if not principal.role.covers(needed):
-        raise Forbidden(
-            f"This needs the {needed.value} role; {principal.name} is {principal.role.value}."
-        )
-    return principal
+    return assistant.require(principal, needed)
 
 
 CallerDep = Annotated[Principal, Depends(authorize)]

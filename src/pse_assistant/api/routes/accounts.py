@@ -44,7 +44,7 @@ def invite(
     return InvitationLink(
         assessment_id=assessment_id,
         code=code,
-        link=f"/?assessment={assessment_id}&invitation={code}#assess",
+        link=f"/?assessment={assessment_id}&invite={code}#assess",
     )
 
 
