@@ -47,10 +47,7 @@ def create_app(
         refresh_index: bring the index up to date in the background at start-up.
         progress: a context manager factory yielding a `(done, total)` callback, to show the build.
     """
-    import gradio as gr
-
     from pse_assistant.api.app import create_api
-    from pse_ui import build_ui, look
 
     assistant = assistant or get_assistant()
     assistant.auto_build = False
@@ -85,12 +82,22 @@ def create_app(
         secret = assistant.accounts.session_secret()
         _sign_in_pages(app, assistant)  # before the API adds the session middleware around it
     create_api(app, settings, session_secret=secret)
+    return _mount_ui(app, assistant, upload_bytes)
+
+
+def _mount_ui(app: FastAPI, assistant: Assistant, upload_bytes: int) -> FastAPI:
+    """The Gradio UI at /, behind the same sign-in as the API when it is on."""
+    import gradio as gr
+
+    from pse_ui import build_ui, look
+
     blocks = build_ui(assistant)
+    signed_in = assistant.settings.auth != "off"
     mounted: FastAPI = gr.mount_gradio_app(
         app,
         blocks,
         path="",
-        auth_dependency=_signed_in(assistant) if settings.auth != "off" else None,
+        auth_dependency=_signed_in(assistant) if signed_in else None,
         footer_links=["api"],
         allowed_paths=[str(assistant.downloads.root)],
         blocked_paths=_blocked(assistant),

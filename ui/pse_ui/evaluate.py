@@ -53,8 +53,8 @@ def report_frame(path: Path) -> str:
     return f'<iframe title="Evaluation report" sandbox srcdoc="{page}"></iframe>'
 
 
-def evaluate_tab(assistant: Assistant) -> None:
-    """Render the Evaluate tab inside the app's `gr.Tabs()`."""
+def _runner(assistant: Assistant) -> Any:
+    """The Run button's handler: an admin's evaluation run, written to the audit log."""
 
     @guard
     def run(
@@ -84,6 +84,14 @@ def evaluate_tab(assistant: Assistant) -> None:
         frame = report_frame(report) if report else REPORT_HINT
         written = gr.update(value=[str(p) for p in paths.values()], visible=True)
         return summary_markdown(result.summary, name), written, frame
+
+    return run
+
+
+def evaluate_tab(assistant: Assistant) -> None:
+    """Render the Evaluate tab inside the app's `gr.Tabs()`."""
+
+    run = _runner(assistant)
 
     with gr.Tab("Evaluate", id="evaluate", elem_id="evaluate-tab"):
         tab_heading(
