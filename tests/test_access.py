@@ -73,6 +73,9 @@ def _call(client: TestClient, method: str, path: str, ids: dict[str, str], **kw:
 
 def test_the_table_names_every_route_of_the_openapi_document(site: Site) -> None:
     assert {f"{m} {p}" for m, p in _operations(site.app)} == set(MINIMUM)
+    paths = site.app.openapi()["paths"]
+    assert paths["/api/evals"]["post"]["x-minimum-role"] == "admin"
+    assert paths["/api/health"]["get"]["x-minimum-role"] == "public"
 
 
 def test_every_route_answers_each_caller_as_its_minimum_role_says(

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
 from pse_assistant import __version__
-from pse_assistant.api.access import authorize, check_table
+from pse_assistant.api.access import MINIMUM, authorize, check_table, route_key
 from pse_assistant.api.deps import COMMON
 from pse_assistant.api.guards import install_guards
 from pse_assistant.api.routes import (
@@ -89,6 +89,10 @@ def create_api(
         )
     known = [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
     check_table(known)
+    for route in known:  # the role in the OpenAPI document too, for whoever writes a client
+        needed = MINIMUM[route_key(route)]
+        role = {"x-minimum-role": needed.value if needed else "public"}
+        route.openapi_extra = {**(route.openapi_extra or {}), **role}
     # Starlette takes an ASGI app here and sends it every method; its annotation names only
     # request handlers (which would get GET alone).
     app.add_route("/api/{rest:path}", _UnknownPath(known), include_in_schema=False)  # type: ignore[arg-type]
