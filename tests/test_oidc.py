@@ -30,6 +30,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+pytestmark = pytest.mark.slow  # a provider process on a loopback port
+
 USERS = [
     {"sub": "ana", "email": "Ana@Example.org", "groups": ["pse-trainers", "staff"]},
     {"sub": "bo", "email": "bo@example.org", "groups": ["staff"]},

@@ -20,6 +20,9 @@ from pse_assistant.corpus.loader import Corpus
 from pse_assistant.server import create_app
 from pse_ui.signin import login_page, safe_next
 from tests.accounts_fixtures import PASSWORD, Site, make_site
+from tests.test_ui import CHROMIUM, CHROMIUM_FLAGS, WAIT, _needed
+
+pytestmark = pytest.mark.slow  # a live server on a loopback port
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +110,38 @@ def test_the_sign_in_page_only_sends_people_to_this_site() -> None:
         assert safe_next(outside) == "/"
     assert 'href="/api/login/oidc"' in login_page("oidc")
     assert 'id="sign-in"' not in login_page("oidc")
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_viewer_signs_in_sees_their_tabs_and_signs_out(
+    served: tuple[str, Site],
+) -> None:
+    url, _ = served
+    if not Path(CHROMIUM).exists():
+        _needed("Debian's chromium", "sudo apt-get install chromium chromium-driver")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = chromium.new_page()
+            page.goto(f"{url}/?tab=x", wait_until="load")
+            assert page.url.startswith(f"{url}/login?next=")
+            page.get_by_label("Name").fill("vera")
+            page.get_by_label("Password").fill("not her password")
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("alert").get_by_text("The name or the password is wrong.").wait_for()
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_text("Signed in as").wait_for(timeout=WAIT)
+            assert "vera" in page.locator("#user-menu").inner_text()
+            page.get_by_role("tab", name="Ask").wait_for(timeout=WAIT)
+            page.get_by_role("tab", name="Evaluate").wait_for(state="hidden", timeout=WAIT)
+            visible = [t.inner_text().strip() for t in page.get_by_role("tab").all()]
+            assert "Ask" in visible and "Quiz" in visible
+            assert not {"Assess", "Workshop", "Evaluate"} & set(visible)
+            page.get_by_role("button", name="Sign out").click()
+            page.wait_for_url(f"{url}/login", timeout=WAIT)
+            page.goto(url, wait_until="load")
+            assert page.url.startswith(f"{url}/login")
+        finally:
+            chromium.close()

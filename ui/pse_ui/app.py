@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import gradio as gr
 
 from pse_assistant.accounts.roles import Role
@@ -51,20 +49,20 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             evaluate_tab(assistant)
         gr.Markdown(f"---\n{COPYRIGHT}", elem_id="copyright")
         link_tabs(assistant, demo, tabs, ask, plan, assess)
-        _show_by_role(assistant, demo, tabs, menu)
+        _show_by_role(assistant, demo, menu)
     blocks: gr.Blocks = demo
     return blocks
 
 
-def _show_by_role(assistant: Assistant, demo: gr.Blocks, tabs: gr.Tabs, menu: gr.HTML) -> None:
+def _show_by_role(assistant: Assistant, demo: gr.Blocks, menu: gr.HTML) -> None:
     """On page load: who is signed in (with a sign-out button), and only the tabs their role may
-    use (every tab with auth off)."""
-    restricted = [t for t in tabs.children if isinstance(t, gr.Tab) and t.id in TAB_ROLES]
+    use (every tab with auth off). Gradio 6 cannot update a tab's visibility from an event, so
+    the menu carries a style rule that hides the others; their events are refused anyway."""
 
-    def shown(request: gr.Request) -> list[Any]:
+    def shown(request: gr.Request) -> str:
         principal = assistant.principal(getattr(request, "username", None))
         role = principal.role if principal else Role.VIEWER
-        visible = [gr.update(visible=role.covers(TAB_ROLES[str(t.id)])) for t in restricted]
-        return [user_menu(principal), *visible]
+        hidden = [tab for tab, needed in TAB_ROLES.items() if not role.covers(needed)]
+        return user_menu(principal, hidden)
 
-    demo.load(shown, None, [menu, *restricted], api_visibility="private")
+    demo.load(shown, None, menu, api_visibility="private")

@@ -79,12 +79,15 @@ def login_page(mode: str, next_path: str | None = None) -> str:
     )
 
 
-def user_menu(principal: Principal | None) -> str:
-    """Who is signed in, their role, and a sign-out button (nothing when auth is off)."""
+def user_menu(principal: Principal | None, hidden_tabs: list[str] | None = None) -> str:
+    """Who is signed in, their role, and a sign-out button (nothing when auth is off), with a
+    style rule hiding the buttons and panels of the tabs their role may not use."""
     if principal is None or principal.via == "off":
         return ""
     name = html.escape(principal.name)
-    return (
+    rules = ",".join(f"#{tab}-tab-button,#{tab}-tab" for tab in hidden_tabs or [])
+    style = f"<style>{rules}{{display:none !important}}</style>" if rules else ""
+    return style + (
         f'<div id="user-menu">Signed in as <strong>{name}</strong> ({principal.role.value}) '
         '<form method="post" action="/logout" style="display:inline">'
         '<button type="submit">Sign out</button></form></div>'
