@@ -15,7 +15,17 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import ForeignKey, Text, UniqueConstraint, delete, func, select, tuple_, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pse_assistant.answer.intents import Intent
@@ -29,6 +39,7 @@ class ConversationRecord(Base):
     """A row of `conversations`: what the conversation is about, and when it was last used."""
 
     __tablename__ = "conversations"
+    __table_args__ = (Index("conversations_by_update", "updated", "created", "id"),)
     id: Mapped[str] = mapped_column(Text, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     created: Mapped[str] = mapped_column(Text)
