@@ -72,11 +72,7 @@ def postgres_server() -> Iterator[str]:
         yield url
 
 
-# Every PostgreSQL test runs on one pytest-xdist worker, so the cluster starts once per run.
-POSTGRES = pytest.param("postgresql", marks=pytest.mark.xdist_group("postgresql"))
-
-
-@pytest.fixture(params=["sqlite", POSTGRES])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database: a SQLite file in the test's folder, or a new PostgreSQL database."""
     if request.param == "sqlite":
@@ -246,9 +242,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-        # Under pytest-xdist (`--dist loadgroup`) a module's slow tests share one worker, so its
-        # module-scoped servers and evaluation runs are set up once.
-        if item.get_closest_marker("slow") is not None and item.module is not None:
+        # Under pytest-xdist (`--dist loadgroup`) every PostgreSQL test runs on one worker, so the
+        # cluster starts once; a module's slow tests share one worker, so its module-scoped
+        # servers and evaluation runs are set up once.
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgresql":
+            item.add_marker(pytest.mark.xdist_group("postgresql"))
+        elif item.get_closest_marker("slow") is not None and item.module is not None:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
 

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import (
     ForeignKey,
+    Index,
     Text,
     UniqueConstraint,
     delete,
@@ -44,6 +45,10 @@ class ConversationRecord(Base):
     """A row of `conversations`: what the conversation is about, and when it was last used."""
 
     __tablename__ = "conversations"
+    __table_args__ = (
+        Index("conversations_by_update", "updated", "created", "id"),
+        Index("conversations_by_owner", "owner", "updated", "created", "id"),
+    )
     id: Mapped[str] = mapped_column(Text, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     created: Mapped[str] = mapped_column(Text)

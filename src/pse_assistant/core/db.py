@@ -13,6 +13,7 @@ touches saved work.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,10 @@ SQLITE_BUSY_SECONDS = 30
 # between app instances starting at the same time.
 MIGRATION_LOCK = 1136700001
 MIGRATIONS = "pse_assistant:migrations"
+# Alembic keeps the running migration in module-level proxies (`alembic.context`, `alembic.op`), so
+# two upgrades in one process (two assistants' first requests at once) must take turns. Other
+# processes are kept apart by the database itself (the write lock, or the advisory lock).
+_ALEMBIC = threading.Lock()
 
 
 class Base(DeclarativeBase):
@@ -122,7 +127,7 @@ class Database:
 
         config = self.alembic_config()
         try:
-            with self.engine.begin() as connection:
+            with _ALEMBIC, self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except (OperationalError, InterfaceError) as error:

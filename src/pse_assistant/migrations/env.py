@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
-from pse_assistant.core.db import MIGRATION_LOCK, Base, Database
+from pse_assistant.core.db import MIGRATION_LOCK, Database
+from pse_assistant.migrations.schema import metadata
 
 
 def _run(connection: Connection) -> None:
@@ -14,7 +15,7 @@ def _run(connection: Connection) -> None:
     On SQLite the connection's transaction already holds the write lock (`BEGIN IMMEDIATE`), so a
     second process starting at the same moment waits, then finds the schema at head.
     """
-    context.configure(connection=connection, target_metadata=Base.metadata)
+    context.configure(connection=connection, target_metadata=metadata())
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
             connection.execute(text("select pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})

@@ -5,7 +5,8 @@ in `assessments.sqlite3`, in the data folder. On the first start of this version
 exists is copied into the (new, still empty) tables that replace it, in one transaction with a row
 in `legacy_imports` that records it, so it never runs twice; the old file stays where it is. A
 database that already holds saved work is never mixed with an old file: that is recorded as skipped.
-The tables are spelled out here rather than taken from the stores' models, as a migration must be.
+The old tables are spelled out here rather than taken from the stores' models, as a migration's
+must be.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from pse_assistant.core.db import Database
+from pse_assistant.core.db import Base, Database
 from pse_assistant.core.errors import PseError
 
 Row = dict[str, Any]
@@ -82,13 +83,16 @@ SOURCES = {
     "pse.sqlite3": (_CONVERSATIONS, _TURNS, _FEEDBACK),
     "assessments.sqlite3": (_ASSESSMENTS, _SCORES, _CONSENSUS),
 }
-_RECORDS = sa.table(
-    "legacy_imports",
-    sa.column("source", sa.Text),
-    sa.column("row_count", sa.Integer),
-    sa.column("note", sa.Text),
-    sa.column("created", sa.Text),
-)
+
+
+class LegacyImportRecord(Base):
+    """A row of `legacy_imports`: an old file that was copied (or skipped), never to be again."""
+
+    __tablename__ = "legacy_imports"
+    source: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    row_count: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.Text)
+    created: Mapped[str] = mapped_column(sa.Text)
 
 
 class LegacyImport(BaseModel):
@@ -189,7 +193,7 @@ def import_legacy(database: Database, data_dir: Path) -> list[LegacyImport]:
             continue
         with database.session() as session:
             database.lock(session)
-            if session.execute(sa.select(_RECORDS).where(_RECORDS.c.source == source)).first():
+            if session.get(LegacyImportRecord, source) is not None:
                 continue
             held = sum(
                 session.scalar(sa.select(sa.func.count()).select_from(sa.table(t.name))) or 0
@@ -204,10 +208,8 @@ def import_legacy(database: Database, data_dir: Path) -> list[LegacyImport]:
                 note=note,
                 created=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-            session.execute(
-                sa.insert(_RECORDS).values(
-                    source=source, row_count=rows, note=note, created=record.created
-                )
+            session.add(
+                LegacyImportRecord(source=source, row_count=rows, note=note, created=record.created)
             )
         done.append(record)
     return done
@@ -216,7 +218,9 @@ def import_legacy(database: Database, data_dir: Path) -> list[LegacyImport]:
 def recorded_imports(database: Database) -> list[LegacyImport]:
     """Every old file ever copied or skipped, oldest first."""
     with database.session() as session:
-        rows = session.execute(sa.select(_RECORDS).order_by(_RECORDS.c.created)).all()
+        rows = session.scalars(
+            sa.select(LegacyImportRecord).order_by(LegacyImportRecord.created)
+        ).all()
     return [
         LegacyImport(source=r.source, rows=r.row_count, note=r.note, created=r.created)
         for r in rows

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Text, delete, select, tuple_, update
+from sqlalchemy import ForeignKey, Index, Text, delete, select, tuple_, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pse_assistant.core.db import Base, Database
@@ -40,6 +40,7 @@ class AssessmentRecord(Base):
     """A row of `assessments`; `seq` keeps the order they were started in, for paging."""
 
     __tablename__ = "assessments"
+    __table_args__ = (Index("assessments_by_created", "created", "seq"),)
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(Text, unique=True)
     name: Mapped[str] = mapped_column(Text)
