@@ -38,7 +38,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             "# pse-assistant\nGuidance for **ISO 11367:2025** public service excellence, with clause "
             "citations you can check."
         )
-        menu = gr.HTML("", elem_id="user-menu-box")
+        # With sign-in on: who is signed in, and a sign-out button (nothing changes with auth off).
+        menu = gr.HTML("", elem_id="user-menu-box") if assistant.settings.auth != "off" else None
         with gr.Tabs(elem_id="tabs") as tabs:
             ask = ask_tab(assistant)
             browse_tab(assistant)
@@ -49,7 +50,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             evaluate_tab(assistant)
         gr.Markdown(f"---\n{COPYRIGHT}", elem_id="copyright")
         link_tabs(assistant, demo, tabs, ask, plan, assess)
-        _show_by_role(assistant, demo, menu)
+        if menu is not None:
+            _show_by_role(assistant, demo, menu)
     blocks: gr.Blocks = demo
     return blocks
 
