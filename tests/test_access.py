@@ -156,6 +156,7 @@ def test_consensus_changes_are_in_the_audit_log_which_only_admins_read(
 ) -> None:
     client, aid = site.client(), others["assessment_id"]
     tom = site.headers("tom")
+    assert client.post(f"/api/assessments/{aid}/invitations", headers=tom).status_code == 201
     client.put(
         f"/api/assessments/{aid}/scores", json={"clause": "7.1.1", "score": 2, "assessor": "x"},
         headers=tom,
