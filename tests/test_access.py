@@ -129,6 +129,23 @@ def test_a_viewer_keeps_and_deletes_their_own_conversations(site: Site) -> None:
     assert client.get(f"/api/conversations/{cid}", headers=headers).status_code == 404
 
 
+def test_trainers_read_the_feedback_viewers_give_on_their_own_answers(
+    site: Site, others: dict[str, str]
+) -> None:
+    client = site.client()
+    rating = {"answer_id": others["answer_id"], "rating": "down", "comment": "cite 7.2.1 too"}
+    assert (
+        client.post("/api/feedback", json=rating, headers=site.headers("olga")).status_code == 201
+    )
+    assert client.get("/api/feedback", headers=site.headers("vera")).status_code == 403
+    read = client.get("/api/feedback?limit=200", headers=site.headers("tom")).json()["items"]
+    assert {
+        "answer_id": others["answer_id"],
+        "rating": "down",
+        "comment": "cite 7.2.1 too",
+    }.items() <= read[-1].items()
+
+
 def test_an_assessor_scores_only_as_themselves_where_invited(
     site: Site, others: dict[str, str]
 ) -> None:
@@ -208,6 +225,7 @@ def test_the_role_table_only_names_known_roles() -> None:
         ("POST /api/assessments", Role.TRAINER),
         ("POST /api/assessments/{assessment_id}/invitations", Role.TRAINER),
         ("PUT /api/assessments/{assessment_id}/consensus", Role.TRAINER),
+        ("GET /api/feedback", Role.TRAINER),
         ("POST /api/workshops", Role.TRAINER),
         ("POST /api/evals", Role.ADMIN),
         ("GET /api/audit", Role.ADMIN),

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from pse_assistant.accounts.roles import Role, operator
 from pse_assistant.assistant import Assistant
 from pse_assistant.cli import app as cli
+from pse_assistant.core.errors import Unauthorized
 from pse_assistant.corpus.loader import Corpus
 from tests.accounts_fixtures import PASSWORD, Site, make_site
 from tests.conftest import CliFor
@@ -158,11 +159,18 @@ def test_users_and_tokens_from_the_command_line(fake_assistant: Assistant, cli_f
     assert _run(runner, "users", "set-role", "ana", "root").exit_code == 2
     assert _run(runner, "tokens", "revoke", token.split("_")[1]).exit_code == 0
     assert fake_assistant.accounts.principal_for_token(token) is None
+    reset = _run(
+        runner, "users", "set-password", "ana", "--password-stdin", input="a new passphrase\n"
+    )
+    assert reset.exit_code == 0
+    assert fake_assistant.accounts.sign_in("ana", "a new passphrase", "cli").name == "ana"
+    with pytest.raises(Unauthorized):
+        fake_assistant.accounts.sign_in("ana", "correct horse battery", "cli")
     assert _run(runner, "users", "disable", "ana").exit_code == 0
     users = _run(runner, "users", "list").output
     assert "ana" in users and "admin" in users and "disabled" in users
     audit = _run(runner, "audit").output
-    for action in ("user.add", "token.create", "user.role", "token.revoke", "user.disable"):
+    for action in ("user.add", "token.create", "user.role", "token.revoke", "user.password"):
         assert action in audit
     assert "from cli" in audit
 

@@ -28,7 +28,11 @@ if TYPE_CHECKING:
     from pse_assistant.accounts.roles import Principal, Role
     from pse_assistant.accounts.service import Accounts
     from pse_assistant.answer.composer import Composed
-    from pse_assistant.answer.conversations import Conversation, ConversationStore
+    from pse_assistant.answer.conversations import (
+        Conversation,
+        ConversationStore,
+        FeedbackEntry,
+    )
     from pse_assistant.answer.llm import LlmClient
     from pse_assistant.answer.models import Answer, AnswerStreamEvent
     from pse_assistant.answer.responder import Responder
@@ -603,6 +607,10 @@ class Assistant:
         if not self.conversations.answer_exists(answer_id, owner):
             raise NotFound(f"No answer has the id {answer_id!r}.")
         return self.conversations.add_feedback(answer_id, rating, comment.strip())
+
+    def feedback_page(self, limit: int, cursor: str | None = None) -> Page[FeedbackEntry]:
+        """Answer feedback, oldest first, a page at a time (for trainers and evaluators)."""
+        return self.conversations.feedback_page(limit, cursor)
 
     # -- plans ----------------------------------------------------------------------------------------
     def draft_plan(self, request: PlanRequest) -> ActionPlan:

@@ -127,6 +127,17 @@ class Accounts:
             add_entry(session, actor, action, user.name, "")
             return self._info(user)
 
+    def set_password(self, name: str, password: str, actor: Principal) -> UserInfo:
+        """Give a local account a new password (an admin's reset); its old one stops working."""
+        hashed = passwords.hash_password(password)
+        with self.database.session() as session:
+            user = _user(session, name)
+            if user.source != "local":
+                raise InvalidInput(f"{user.name} signs in through single sign-on: no password.")
+            user.password_hash, user.updated = hashed, now()
+            add_entry(session, actor, "user.password", user.name)
+            return self._info(user)
+
     def set_role(self, name: str, role: Role, actor: Principal) -> UserInfo:
         """Give a user another role; it applies to their next request."""
         with self.database.session() as session:

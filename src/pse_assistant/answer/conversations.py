@@ -116,6 +116,16 @@ class Conversation(BaseModel):
     turns: list[Turn] = []
 
 
+class FeedbackEntry(BaseModel):
+    """A thumbs up or down on an answer, with its comment, as trainers and evaluators read it."""
+
+    id: str
+    answer_id: str
+    rating: str
+    comment: str
+    created: str
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -340,6 +350,19 @@ class ConversationStore:
                 )
             )
         return feedback_id
+
+    def feedback_page(self, limit: int, cursor: str | None = None) -> Page[FeedbackEntry]:
+        """One page of feedback, oldest first, one query per page (keyed on the order given)."""
+        limit = check_limit(limit)
+        query = select(FeedbackRecord).order_by(FeedbackRecord.seq).limit(limit + 1)
+        if cursor:
+            (seq,) = decode_cursor(cursor, (int,))
+            query = query.where(FeedbackRecord.seq > seq)
+        with self.database.session() as session:
+            rows = session.scalars(query).all()
+        items = [FeedbackEntry.model_validate(row, from_attributes=True) for row in rows[:limit]]
+        more = len(rows) > limit
+        return Page(items=items, next_cursor=encode_cursor(rows[limit - 1].seq) if more else None)
 
     def feedback(self) -> list[dict[str, Any]]:
         """All feedback, oldest first (in the order it was given)."""

@@ -35,6 +35,7 @@ MINIMUM: dict[str, Role | None] = {
     "GET /api/conversations/{conversation_id}": V,
     "DELETE /api/conversations/{conversation_id}": V,
     "POST /api/feedback": V,
+    "GET /api/feedback": T,
     "POST /api/search": V,
     "GET /api/clauses": V,
     "GET /api/clauses/{clause_id}": V,

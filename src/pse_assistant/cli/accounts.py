@@ -15,7 +15,7 @@ from pse_assistant.accounts.roles import Role, operator
 from pse_assistant.cli.common import current_assistant, err, out
 from pse_assistant.core.errors import InvalidInput
 
-users_app = typer.Typer(help="Local accounts: add, list, disable, enable, set-role.")
+users_app = typer.Typer(help="Local accounts: add, list, disable, enable, set-password, set-role.")
 tokens_app = typer.Typer(help="API tokens for scripts: create, list, revoke.")
 app = typer.Typer()
 app.add_typer(users_app, name="users")
@@ -80,6 +80,18 @@ def users_enable(name: Annotated[str, typer.Argument(help="The user name.")]) ->
     """Enable a disabled account again."""
     user = current_assistant().accounts.set_disabled(name, False, operator())
     out.print(f"Enabled {user.name}.")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    name: Annotated[str, typer.Argument(help="The user name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Give a local account a new password (a reset: the old one stops working)."""
+    user = current_assistant().accounts.set_password(name, _password(password_stdin), operator())
+    out.print(f"New password set for {user.name}.")
 
 
 @users_app.command("set-role")

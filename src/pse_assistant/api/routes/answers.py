@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from pse_assistant.answer.conversations import Conversation
+from pse_assistant.answer.conversations import Conversation, FeedbackEntry
 from pse_assistant.answer.models import Answer, AnswerEvent
 from pse_assistant.api.access import CallerDep
 from pse_assistant.api.deps import AssistantDep, PageParams, errors
@@ -123,6 +123,12 @@ def delete_conversation(
 ) -> None:
     """Delete a conversation of yours (another user's is a 404)."""
     assistant.delete_conversation(conversation_id, caller.owner)
+
+
+@router.get("/feedback", response_model=Page[FeedbackEntry], responses=errors(404))
+def feedback_list(assistant: AssistantDep, page: PageParams) -> Page[FeedbackEntry]:
+    """Answer feedback, oldest first, a page at a time (trainers and admins)."""
+    return assistant.feedback_page(*page)
 
 
 @router.post(
