@@ -4,6 +4,7 @@ to listen beyond loopback without sign-in."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -230,3 +231,19 @@ def test_serve_with_sign_in_on_listens_anywhere(
     site = make_site(tmp_path / "data", corpus)
     started = _run(cli_for(site.assistant), "serve", "--host", "0.0.0.0")
     assert started.exit_code == 0 and "WITHOUT" not in started.output and no_server
+
+
+def test_a_password_reset_signs_the_user_out_everywhere(site: Site) -> None:
+    before = site.client()
+    assert before.post("/api/login", json={"name": "tom", "password": PASSWORD}).status_code == 200
+    assert before.get("/api/me").status_code == 200
+    time.sleep(1.1)  # sign-in times are kept to the second
+    site.assistant.accounts.set_password("tom", "a brand new passphrase", operator())
+    assert before.get("/api/me").status_code == 401
+    after = site.client()
+    signed = after.post("/api/login", json={"name": "tom", "password": "a brand new passphrase"})
+    assert signed.status_code == 200 and after.get("/api/me").status_code == 200
+    time.sleep(1.1)
+    site.assistant.accounts.set_disabled("tom", True, operator())
+    site.assistant.accounts.set_disabled("tom", False, operator())
+    assert after.get("/api/me").status_code == 401  # enabled again, but that session is over

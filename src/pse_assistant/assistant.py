@@ -746,14 +746,16 @@ class Assistant:
 
         return Accounts(self.database, self.settings)
 
-    def principal(self, name: str | None, via: str = "session") -> Principal | None:
+    def principal(
+        self, name: str | None, via: str = "session", since: str = ""
+    ) -> Principal | None:
         """The signed-in user a session names, with their current role; the one local person
         (as admin) when auth is off; None when nobody (or a disabled account) is signed in."""
         from pse_assistant.accounts.roles import LOCAL
 
         if self.settings.auth == "off":
             return LOCAL
-        return self.accounts.principal_for_session(name, via) if name else None
+        return self.accounts.principal_for_session(name, via, since) if name else None
 
     def require(self, principal: Principal | None, role: Role) -> Principal:
         """The caller if their role reaches `role`; `Unauthorized` or `Forbidden` otherwise.

@@ -115,7 +115,8 @@ def _signed_in(assistant: Assistant) -> Callable[[Request], Awaitable[str | None
     async def user(request: Request) -> str | None:
         session = request.scope.get("session") or {}
         name, via = session.get("user"), str(session.get("via", "session"))
-        principal = await run_in_threadpool(assistant.principal, name, via) if name else None
+        since = str(session.get("since", ""))
+        principal = await run_in_threadpool(assistant.principal, name, via, since) if name else None
         return principal.name if principal else None
 
     return user

@@ -23,6 +23,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(Text, nullable=True)
     source: Mapped[str] = mapped_column(Text, default="local")
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sessions signed in before this time are over (a password reset, a disabled account).
+    sessions_after: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[str] = mapped_column(Text)
     updated: Mapped[str] = mapped_column(Text)
 

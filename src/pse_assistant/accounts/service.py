@@ -123,6 +123,8 @@ class Accounts:
         with self.database.session() as session:
             user = _user(session, name)
             user.disabled, user.updated = disabled, now()
+            if disabled:
+                user.sessions_after = user.updated
             action = "user.disable" if disabled else "user.enable"
             add_entry(session, actor, action, user.name, "")
             return self._info(user)
@@ -135,6 +137,7 @@ class Accounts:
             if user.source != "local":
                 raise InvalidInput(f"{user.name} signs in through single sign-on: no password.")
             user.password_hash, user.updated = hashed, now()
+            user.sessions_after = user.updated  # signed in elsewhere with the old one: signed out
             add_entry(session, actor, "user.password", user.name)
             return self._info(user)
 
@@ -229,11 +232,12 @@ class Accounts:
                 row.last_used = stamp
             return Principal(name=user.name, role=Role(user.role), via="token")
 
-    def principal_for_session(self, name: str, via: str) -> Principal | None:
-        """The user a session names, with their current role; None if gone or disabled."""
+    def principal_for_session(self, name: str, via: str, since: str = "") -> Principal | None:
+        """The user a session names, with their current role; None if gone, disabled, or if the
+        session began (`since`) before their password was reset or their account disabled."""
         with self.database.session() as session:
             user = session.scalar(select(User).where(User.name == name))
-            if user is None or user.disabled:
+            if user is None or user.disabled or since < user.sessions_after:
                 return None
             return Principal(name=user.name, role=Role(user.role), via=via)
 

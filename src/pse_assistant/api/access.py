@@ -100,7 +100,8 @@ def caller(request: Request, assistant: AssistantDep) -> Principal | None:
             raise Unauthorized("This API token is not valid: unknown, expired or revoked.")
     elif name := request.session.get("user"):
         via = str(request.session.get("via", "session"))
-        found = assistant.accounts.principal_for_session(str(name), via)
+        since = str(request.session.get("since", ""))
+        found = assistant.accounts.principal_for_session(str(name), via, since)
     return replace(found, address=address) if found else None
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from pse_assistant.accounts.audit import now
 from pse_assistant.accounts.roles import Role
 from pse_assistant.api.access import CallerDep
 from pse_assistant.api.deps import AssistantDep, errors
@@ -83,7 +84,7 @@ async def login(request: Request, assistant: AssistantDep) -> Me:
         assistant.accounts.sign_in, credentials.name, credentials.password, address
     )
     request.session.clear()
-    request.session.update({"user": principal.name, "via": "session"})
+    request.session.update({"user": principal.name, "via": "session", "since": now()})
     return Me(name=principal.name, role=principal.role, via="session", auth=mode)
 
 
@@ -138,7 +139,7 @@ async def oidc_callback(request: Request, assistant: AssistantDep) -> RedirectRe
         raise BackendUnavailable(f"The OpenID provider cannot be reached: {error}.") from None
     principal = await run_in_threadpool(assistant.accounts.sign_in_oidc, claims)
     request.session.clear()
-    request.session.update({"user": principal.name, "via": "oidc"})
+    request.session.update({"user": principal.name, "via": "oidc", "since": now()})
     return RedirectResponse("/", status_code=303)
 
 

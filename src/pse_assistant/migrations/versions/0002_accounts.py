@@ -24,6 +24,7 @@ def _users_and_tokens() -> None:
         sa.Column("password_hash", sa.Text, nullable=True),
         sa.Column("source", sa.Text, nullable=False, server_default="local"),
         sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("sessions_after", sa.Text, nullable=False, server_default=""),
         sa.Column("created", sa.Text, nullable=False),
         sa.Column("updated", sa.Text, nullable=False),
     )
