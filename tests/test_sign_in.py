@@ -247,3 +247,20 @@ def test_a_password_reset_signs_the_user_out_everywhere(site: Site) -> None:
     site.assistant.accounts.set_disabled("tom", True, operator())
     site.assistant.accounts.set_disabled("tom", False, operator())
     assert after.get("/api/me").status_code == 401  # enabled again, but that session is over
+
+
+def test_ingest_remove_and_rebuild_at_the_terminal_are_in_the_audit_log(
+    fake_indexed_assistant: Assistant, cli_for: CliFor, tmp_path: Path
+) -> None:
+    runner = cli_for(fake_indexed_assistant)
+    note = tmp_path / "counter-policy.md"
+    note.write_text("# 7.2.3 Integrity and conflict management\n\nGifts are registered.\n")
+    assert _run(runner, "ingest", str(note)).exit_code == 0
+    (doc,) = fake_indexed_assistant.documents()
+    assert _run(runner, "docs", "remove", str(doc["id"])).exit_code == 0
+    entries = fake_indexed_assistant.accounts.audit.page(10).items
+    assert [(e.action, e.target) for e in entries] == [
+        ("document.remove", doc["id"]),
+        ("document.ingest", doc["id"]),
+    ]
+    assert "counter-policy.md" in entries[1].detail and entries[0].address == "cli"
