@@ -22,7 +22,7 @@ from pse_assistant.cli import common
 from pse_assistant.core.settings import Settings, default_corpus_dir
 from pse_assistant.corpus.loader import Corpus, load_corpus
 from tests.fakes import HashEmbeddings
-from tests.postgres import cluster, new_database, server_bin
+from tests.postgres import cluster, missing_server, new_database, server_bin
 
 if TYPE_CHECKING:
     from pse_assistant.core.db import Database
@@ -61,13 +61,8 @@ def postgres_server() -> Iterator[str]:
     """
     bin_dir = server_bin()
     if bin_dir is None:
-        message = (
-            "PostgreSQL's initdb was not found (on the PATH or under /usr/lib/postgresql/*/bin): "
-            "apt-get install postgresql (make test does it as root)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_server()
+    assert bin_dir is not None
     with cluster(bin_dir) as url:
         yield url
 

@@ -19,7 +19,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 USER = "pse"
+MISSING = (
+    "PostgreSQL's initdb was not found (on the PATH or under /usr/lib/postgresql/*/bin): "
+    "apt-get install postgresql (make test does it as root)"
+)
+
+
+def missing_server() -> None:
+    """Without a server: skip with a note on a developer's machine, fail under CI=true."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(MISSING)
+    pytest.skip(MISSING)
 
 
 def server_bin() -> Path | None:

@@ -31,6 +31,7 @@ from pse_assistant.training.assessment import SUB_ELEMENTS
 from pse_assistant.training.assessment_store import AssessmentStore
 from tests.conftest import CORPUS_DIR, CliFor
 from tests.fakes import HashEmbeddings
+from tests.postgres import missing_server
 
 
 def _head() -> str:
@@ -405,6 +406,17 @@ def test_the_models_and_the_migrations_describe_the_same_schema(database: Databa
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata())
     assert differences == []
+
+
+def test_without_a_postgresql_server_the_tests_skip_off_ci_and_fail_under_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="initdb was not found"):
+        missing_server()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install postgresql"):
+        missing_server()
 
 
 def test_an_unreachable_database_is_backend_unavailable() -> None:
