@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest install browser axe clean
+.PHONY: run test lint typecheck pytest install browser postgres axe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ browser:
 	  fi; \
 	fi
 
+# The storage tests start a throwaway PostgreSQL cluster (initdb + pg_ctl from Debian's server
+# package); as root (CI) it is installed here when missing. Off CI they skip without it.
+postgres:
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "note: the PostgreSQL tests need Debian's postgresql (sudo apt-get install postgresql)"; \
+	  fi; \
+	fi
+
 # axe-core, the accessibility checker the browser test injects into each tab, from the npm
 # registry into .cache/ (never committed); the test fails without it in CI and skips otherwise.
 AXE_VERSION := 4.14.1
@@ -55,7 +66,7 @@ $(AXE):
 	fi
 
 # Two workers (pytest-xdist), one core each; a module's slow tests stay on one worker.
-pytest: install browser axe
+pytest: install browser postgres axe
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint typecheck pytest

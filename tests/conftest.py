@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +22,10 @@ from pse_assistant.cli import common
 from pse_assistant.core.settings import Settings, default_corpus_dir
 from pse_assistant.corpus.loader import Corpus, load_corpus
 from tests.fakes import HashEmbeddings
+from tests.postgres import cluster, missing_server, new_database, server_bin
+
+if TYPE_CHECKING:
+    from pse_assistant.core.db import Database
 
 CORPUS_DIR = default_corpus_dir()
 # A test using one of these needs the real model, a live server or a browser: it is `slow`.
@@ -45,6 +50,40 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS_DIR, target, ignore=shutil.ignore_patterns("_fragments"))
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the session (its `postgres` database's URL).
+
+    Off CI a machine without the server skips these tests with a note; under CI=true they fail,
+    since `make test` installs Debian's `postgresql` as root.
+    """
+    bin_dir = server_bin()
+    if bin_dir is None:
+        missing_server()
+    assert bin_dir is not None
+    with cluster(bin_dir) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file in the test's folder, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'pse.db'}"
+    return new_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The database at `database_url`, migrated to the newest schema."""
+    from pse_assistant.core.db import Database
+
+    opened = Database(database_url)
+    opened.upgrade()
+    yield opened
+    opened.engine.dispose()
 
 
 Edit = Callable[[Path, str, str], None]
@@ -198,9 +237,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-        # Under pytest-xdist (`--dist loadgroup`) a module's slow tests share one worker, so its
-        # module-scoped servers and evaluation runs are set up once.
-        if item.get_closest_marker("slow") is not None and item.module is not None:
+        # Under pytest-xdist (`--dist loadgroup`) every PostgreSQL test runs on one worker, so the
+        # cluster starts once; a module's slow tests share one worker, so its module-scoped
+        # servers and evaluation runs are set up once.
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgresql":
+            item.add_marker(pytest.mark.xdist_group("postgresql"))
+        elif item.get_closest_marker("slow") is not None and item.module is not None:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
 

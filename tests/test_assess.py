@@ -1,14 +1,18 @@
-"""Self-assessment: items from the notes, scoring and consensus in SQLite, charts, exports, plans."""
+"""Self-assessment: items from the notes, scoring and consensus in the database, charts, exports, plans.
+
+The store's tests run on SQLite and on PostgreSQL (the `database` fixture).
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
+from pse_assistant.core.db import Database
 from pse_assistant.core.errors import InvalidInput, NotFound
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.structure import ClauseKind
@@ -20,7 +24,12 @@ from pse_assistant.training.assessment import (
     gaps_to_plan,
 )
 from pse_assistant.training.assessment_export import to_docx, to_xlsx
-from pse_assistant.training.assessment_store import AssessmentStore
+from pse_assistant.training.assessment_store import (
+    AssessmentRecord,
+    AssessmentStore,
+    ConsensusRecord,
+    ScoreRecord,
+)
 from pse_assistant.training.charts import write_charts
 
 # Three assessors who agree on 7.1.x, split widely on 7.2.3 and rate 7.4.x low.
@@ -32,8 +41,8 @@ SCORES = {
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> AssessmentStore:
-    return AssessmentStore(tmp_path / "data" / "assess.db")
+def store(database: Database) -> AssessmentStore:
+    return AssessmentStore(database)
 
 
 @pytest.fixture
@@ -53,10 +62,10 @@ def result(store: AssessmentStore, scored: str, corpus: Corpus) -> AssessmentRes
 
 
 def _counts(store: AssessmentStore) -> tuple[int, ...]:
-    with sqlite3.connect(store.path) as db:
+    with store.database.session() as session:
         return tuple(
-            db.execute(f"select count(*) from {t}").fetchone()[0]
-            for t in ("assessments", "scores", "consensus")
+            session.scalar(select(func.count()).select_from(table)) or 0
+            for table in (AssessmentRecord, ScoreRecord, ConsensusRecord)
         )
 
 
@@ -170,7 +179,9 @@ def test_store_lists_and_deletes(store: AssessmentStore, scored: str) -> None:
     other = store.create("With principles", "Agency", include_principles=True)
     assert len(other.items) == 26
     assert {a.id for a in store.all()} == {scored, other.id}
-    assert AssessmentStore(store.path).get(scored).name == "Town hall 2025"
+    reopened = Database(store.database.engine.url.render_as_string(hide_password=False))
+    assert AssessmentStore(reopened).get(scored).name == "Town hall 2025"
+    reopened.engine.dispose()
     store.delete(scored)
     assert _counts(store) == (1, 0, 0)
     with pytest.raises(NotFound):

@@ -16,11 +16,13 @@ from tests.openai_server import scripted_server
 
 def llm_assistant(real: Assistant, tmp_path: Path, url: str, timeout: float = 10) -> Assistant:
     settings = Settings(
-        data_dir=real.settings.data_dir, llm_base_url=url, llm_model="scripted", llm_timeout=timeout
+        data_dir=real.settings.data_dir,
+        database_url=f"sqlite:///{tmp_path / 'chat.db'}",  # conversations stay in this test
+        llm_base_url=url,
+        llm_model="scripted",
+        llm_timeout=timeout,
     )
-    assistant = Assistant(settings, corpus=real.corpus, embedder=real.embedder)
-    assistant.__dict__["conversations"] = type(real.conversations)(tmp_path / "chat.sqlite3")
-    return assistant
+    return Assistant(settings, corpus=real.corpus, embedder=real.embedder)
 
 
 def test_llm_answer_keeps_valid_citations_and_removes_invented_ones(

@@ -49,3 +49,20 @@ def test_the_installed_wheel_runs_pse_eval_and_the_gate(
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert Path(summary["dataset"]).is_relative_to(site)  # the wheel's question set
     assert summary["metrics"]["items"] > 90
+    # The migrations ship inside the wheel: the installed `pse db upgrade` needs no alembic.ini.
+    migrated = subprocess.run(
+        [sys.executable, "-m", "pse_assistant", "db", "upgrade"],
+        cwd=tmp_path,
+        env=env | {"PSE_DATA_DIR": str(tmp_path / "fresh")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    from alembic.script import ScriptDirectory
+
+    from pse_assistant.core.db import Database
+
+    head = ScriptDirectory.from_config(Database("sqlite://").alembic_config()).get_current_head()
+    assert f"revision {head}" in migrated.stdout
+    assert (site / "pse_assistant" / "migrations" / "versions" / "0001_initial.py").is_file()

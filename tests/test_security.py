@@ -8,7 +8,6 @@ import io
 import json
 import select
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import openpyxl
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from sqlalchemy import text as sql
 from typer.testing import CliRunner
 
 from pse_assistant import cli
@@ -105,7 +105,9 @@ def test_the_evaluate_event_cannot_read_a_file_or_tell_whether_it_exists(
         answers.append(json.dumps(done["output"]).replace(str(path), "PATH"))
     assert answers[0] == answers[1]  # a file that exists and one that does not look the same
     assert httpx.get(f"{url}/gradio_api/file={secret}").status_code == 403
-    db = assistant.conversations.path  # a file that exists
+    assistant.conversations.create("makes the database file")
+    db = assistant.settings.data_dir / "pse.db"  # a file that exists
+    assert db.is_file()
     assert httpx.get(f"{url}/gradio_api/file={db}").status_code == 403
     # and the facade refuses a path outside the upload folder, whatever the disk holds
     for path in (secret, tmp_path / "missing.csv"):
@@ -215,13 +217,18 @@ def test_control_characters_are_refused_and_stored_ones_still_export(
     assert refused.status_code == 422
     assert refused.json()["message"] == "evidence: must not contain control characters"
     # a record written before the validation layer existed
-    store = fake_indexed_assistant.settings.data_dir / "assessments.sqlite3"
-    with sqlite3.connect(store) as db:
+    with fake_indexed_assistant.database.session() as db:
         db.execute(
-            "insert into scores values (?, 'Ana\x01', '7.1.2', 2, 'form\x0cfeed', '2025-01-01')",
-            (aid,),
+            sql(
+                "insert into scores values (:aid, 'Ana\x01', '7.1.2', 2, 'form\x0cfeed', "
+                "'2025-01-01')"
+            ),
+            {"aid": aid},
         )
-        db.execute("update assessments set organization = 'River\x0bside' where id = ?", (aid,))
+        db.execute(
+            sql("update assessments set organization = 'River\x0bside' where id = :aid"),
+            {"aid": aid},
+        )
     for fmt in ("xlsx", "docx"):
         assert api.get(f"/api/assessments/{aid}/report?format={fmt}").status_code == 200
     monkeypatch.setattr(common, "assistant_factory", lambda: fake_indexed_assistant)
@@ -292,10 +299,16 @@ def test_absurd_clause_ids_are_404_or_422_never_500(
 
 
 # -- 9. races ------------------------------------------------------------------------------------
-def test_a_conversation_deleted_while_answering_is_not_found(
-    fake_indexed_assistant: Assistant,
-) -> None:
-    assistant = fake_indexed_assistant
+@pytest.fixture
+def on_each_database(fake_indexed_assistant: Assistant, database_url: str) -> Assistant:
+    """The fast assistant keeping its saved work in SQLite, then in PostgreSQL."""
+    settings = fake_indexed_assistant.settings
+    fake_indexed_assistant.settings = settings.model_copy(update={"database_url": database_url})
+    return fake_indexed_assistant
+
+
+def test_a_conversation_deleted_while_answering_is_not_found(on_each_database: Assistant) -> None:
+    assistant = on_each_database
     first = assistant.ask("principle 5.2.4")
     events = assistant.ask_stream("give me indicators", first.conversation_id)
     next(events)
@@ -305,7 +318,7 @@ def test_a_conversation_deleted_while_answering_is_not_found(
 
 
 def test_concurrent_asks_and_deletes_give_404_or_answers_and_unique_positions(
-    api: TestClient, fake_indexed_assistant: Assistant
+    on_each_database: Assistant, api: TestClient
 ) -> None:
     statuses: list[int] = []
 
@@ -339,10 +352,10 @@ def test_concurrent_asks_and_deletes_give_404_or_answers_and_unique_positions(
     for thread in threads:
         thread.join()
     assert len(api.get(f"/api/conversations/{cid}").json()["turns"]) == 17
-    with sqlite3.connect(fake_indexed_assistant.settings.data_dir / "pse.sqlite3") as db:
-        positions = [
-            r[0] for r in db.execute("select position from turns where conversation_id = ?", (cid,))
-        ]
+    with on_each_database.database.session() as db:
+        positions = list(
+            db.scalars(sql("select position from turns where conversation_id = :c"), {"c": cid})
+        )
     assert sorted(positions) == list(range(17))
 
 

@@ -25,14 +25,22 @@ from pse_assistant.corpus.views import ClauseView, clause_view
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from pse_assistant.accounts.roles import Principal, Role
+    from pse_assistant.accounts.service import Accounts
     from pse_assistant.answer.composer import Composed
-    from pse_assistant.answer.conversations import Conversation, ConversationStore
+    from pse_assistant.answer.conversations import (
+        Conversation,
+        ConversationStore,
+        FeedbackEntry,
+    )
     from pse_assistant.answer.llm import LlmClient
     from pse_assistant.answer.models import Answer, AnswerStreamEvent
     from pse_assistant.answer.responder import Responder
     from pse_assistant.answer.understanding import Vocabulary
+    from pse_assistant.core.db import Database
     from pse_assistant.core.errors import CorpusError
     from pse_assistant.evals.run import EvalRun
+    from pse_assistant.migrations.legacy import DatabaseStatus, LegacyImport
     from pse_assistant.plans.context import PlanContext
     from pse_assistant.plans.models import ActionPlan, PlanRequest
     from pse_assistant.search.index import BuildReport, ChunkIndex, Progress, UserDocument
@@ -44,6 +52,7 @@ if TYPE_CHECKING:
     )
     from pse_assistant.search.units import UnitIndex
     from pse_assistant.templates.filling import FilledTemplate, TemplateSummary
+    from pse_assistant.training.assessment import Assessment, Consensus, Score
     from pse_assistant.training.service import Training
     from pse_assistant.training.workshop import WorkshopPack
 
@@ -107,6 +116,8 @@ class Assistant:
         # A server builds the index in the background and answers 503 meanwhile, rather than
         # building it inside a request; the CLI builds on first use.
         self.auto_build = True
+        # The old SQLite files this process copied into the database on its first use.
+        self.legacy_imports: list[LegacyImport] = []
 
     # -- the parts, built on first use -------------------------------------------------------------
     @cached_property
@@ -181,11 +192,37 @@ class Assistant:
         return LlmClient(s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout)
 
     @cached_property
+    def database(self) -> Database:
+        """The database of saved work, brought to the newest schema on first use.
+
+        SQLite in the data folder, or `PSE_DATABASE_URL`. The first use also copies, once, the
+        SQLite files an earlier version left in the data folder (see `migrations.legacy`).
+        """
+        from pse_assistant.core.db import Database, database_url
+        from pse_assistant.migrations.legacy import import_legacy
+
+        database = Database(database_url(self.settings))
+        database.upgrade()
+        self.legacy_imports = import_legacy(database, self.settings.data_dir)
+        return database
+
+    def database_status(self) -> DatabaseStatus:
+        """Where saved work is kept, its schema revision, and the old files copied into it."""
+        from pse_assistant.migrations.legacy import DatabaseStatus, recorded_imports
+
+        database = self.database
+        return DatabaseStatus(
+            url=database.engine.url.render_as_string(hide_password=True),
+            revision=database.revision() or "",
+            imports=recorded_imports(database),
+        )
+
+    @cached_property
     def conversations(self) -> ConversationStore:
-        """Conversations and feedback, in SQLite under the data folder."""
+        """Conversations and feedback, in the database."""
         from pse_assistant.answer.conversations import ConversationStore
 
-        return ConversationStore(self.settings.data_dir / "pse.sqlite3")
+        return ConversationStore(self.database)
 
     @cached_property
     def responder(self) -> Responder:
@@ -204,13 +241,11 @@ class Assistant:
 
     @cached_property
     def training(self) -> Training:
-        """Self-assessments, workshop packs and quizzes (assessments in SQLite in the data folder)."""
+        """Self-assessments, workshop packs and quizzes (assessments in the database)."""
         from pse_assistant.training.assessment_store import AssessmentStore
         from pse_assistant.training.service import Training
 
-        return Training(
-            self.corpus, AssessmentStore(self.settings.data_dir / "assessments.sqlite3")
-        )
+        return Training(self.corpus, AssessmentStore(self.database))
 
     @cached_property
     def downloads(self) -> DownloadArea:
@@ -260,10 +295,17 @@ class Assistant:
 
         return chunk_corpus_documents(self.corpus.documents(), self._count_tokens)
 
-    def build_index(self, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
+    def build_index(
+        self,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        actor: Principal | None = None,
+    ) -> BuildReport:
         """Bring the index up to date with the corpus; only changed chunks are embedded again.
 
         User documents already ingested are kept (and re-embedded from their stored text on rebuild).
+        A build someone asked for (`actor`) is written to the audit log; the server's own refresh
+        at start-up is not.
         """
         from pse_assistant.search.index import USER_DOC
 
@@ -278,6 +320,9 @@ class Assistant:
         report.units, report.units_embedded = units.total, units.embedded
         report.changed = report.changed or units.changed
         report.seconds += units.seconds
+        if actor is not None:
+            action = "index.rebuild" if rebuild else "index.refresh"
+            self.record(actor, action, "", f"{report.embedded} chunks embedded")
         return report
 
     def _written(self, report: BuildReport) -> None:
@@ -316,6 +361,7 @@ class Assistant:
         paths: Sequence[Path],
         progress: Progress | None = None,
         follow_symlinks: bool = False,
+        actor: Principal | None = None,
     ) -> IngestReport:
         """Add the user's own files to the index; a bad file is refused, the others still added.
 
@@ -358,6 +404,10 @@ class Assistant:
                 progress=progress,
             )
             self._written(report)
+        for doc in added.values():
+            self.record(
+                actor, "document.ingest", str(doc["id"]), f"{doc['file']}, {doc['chunks']} passages"
+            )
         return IngestReport(added=list(added.values()), failed=failed, build=vars(report))
 
     def documents(self) -> list[dict[str, Any]]:
@@ -381,7 +431,7 @@ class Assistant:
             items=items, next_cursor=encode_cursor(last.ingested, last.id) if last else None
         )
 
-    def remove_document(self, doc_id: str) -> BuildReport:
+    def remove_document(self, doc_id: str, actor: Principal | None = None) -> BuildReport:
         """Remove one user document from the index; raises `NotFound` for an unknown id."""
         known = {str(d["id"]) for d in self.documents()}
         if doc_id not in known:
@@ -389,17 +439,25 @@ class Assistant:
             raise NotFound(f"No ingested document has the id {doc_id!r} (known: {listing}).")
         report = self.index.write(keep=lambda d: d.metadata.get("doc_id") != doc_id, add=[])
         self._written(report)
+        self.record(actor, "document.remove", doc_id)
         return report
 
     # -- answers and conversations ---------------------------------------------------------------
-    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
-        """Answer a question, in a conversation (a new one when no id is given)."""
+    def ask(
+        self, question: str, conversation_id: str | None = None, owner: str | None = None
+    ) -> Answer:
+        """Answer a question, in a conversation (a new one when no id is given).
+
+        `owner` is the signed-in user (None with auth off): a new conversation is theirs, and
+        another user's conversation id is `ConversationNotFound`. The same holds for every
+        conversation method below.
+        """
         from pse_assistant.answer.responder import final_answer
 
-        return final_answer(self.ask_stream(question, conversation_id))
+        return final_answer(self.ask_stream(question, conversation_id, owner))
 
     def ask_stream(
-        self, question: str, conversation_id: str | None = None
+        self, question: str, conversation_id: str | None = None, owner: str | None = None
     ) -> Iterator[AnswerStreamEvent]:
         """Stream an answer: token events, then the final answer event, whose answer is saved.
 
@@ -410,12 +468,13 @@ class Assistant:
         question = clean_text(question, multiline=True)
         store = self.conversations
         if conversation_id:
-            conversation = store.get(conversation_id, with_turns=False)
+            conversation = store.get(conversation_id, with_turns=False, owner=owner)
             context = Context(
                 conversation.focus, conversation.intent, store.last_answer(conversation_id)
             )
         else:
-            conversation_id = store.create(" ".join(question.split())[:80] or "Conversation")
+            title = " ".join(question.split())[:80] or "Conversation"
+            conversation_id = store.create(title, owner=owner)
             context = Context([])
         if self.auto_build:
             self.ensure_index()
@@ -461,34 +520,41 @@ class Assistant:
             f'pse plan {clause_id} --org "your organization" --out plan.docx',
         )
 
-    def conversation_list(self) -> list[Conversation]:
+    def conversation_list(self, owner: str | None = None) -> list[Conversation]:
         """Saved conversations, newest first, without their turns."""
-        return self.conversations.all()
+        return self.conversations.all(owner)
 
-    def conversation_page(self, limit: int, cursor: str | None = None) -> Page[Conversation]:
+    def conversation_page(
+        self, limit: int, cursor: str | None = None, owner: str | None = None
+    ) -> Page[Conversation]:
         """One page of saved conversations, newest first, without their turns."""
-        return self.conversations.page(limit, cursor)
+        return self.conversations.page(limit, cursor, owner)
 
-    def conversation(self, conversation_id: str) -> Conversation:
+    def conversation(self, conversation_id: str, owner: str | None = None) -> Conversation:
         """One conversation with its turns; raises `ConversationNotFound`."""
-        return self.conversations.get(conversation_id)
+        return self.conversations.get(conversation_id, owner=owner)
 
-    def conversation_answers(self, conversation_id: str) -> list[Answer]:
+    def conversation_answers(self, conversation_id: str, owner: str | None = None) -> list[Answer]:
         """A saved conversation's answers in order, each with its question, to show it again."""
         from pse_assistant.answer.models import Answer
 
-        return [Answer.model_validate(t.answer) for t in self.conversation(conversation_id).turns]
+        turns = self.conversation(conversation_id, owner).turns
+        return [Answer.model_validate(t.answer) for t in turns]
 
-    def rename_conversation(self, conversation_id: str, title: str) -> None:
+    def rename_conversation(
+        self, conversation_id: str, title: str, owner: str | None = None
+    ) -> None:
         """Give a conversation a new title; raises `ConversationNotFound` or `InvalidInput`."""
-        self.conversations.rename(conversation_id, title)
+        self.conversations.rename(conversation_id, title, owner)
 
-    def conversation_download(self, conversation_id: str, fmt: str = "md") -> Path:
+    def conversation_download(
+        self, conversation_id: str, fmt: str = "md", owner: str | None = None
+    ) -> Path:
         """A conversation exported (md or json) into the managed download folder."""
         from pse_assistant.core.office import export_format, write_text
 
         chosen = export_format(fmt, ("md", "json"), "conversation")
-        text = self.export_conversation(conversation_id, chosen)
+        text = self.export_conversation(conversation_id, chosen, owner)
         return write_text(
             self.downloads.folder("conversation") / f"conversation-{conversation_id}.{chosen}", text
         )
@@ -499,7 +565,9 @@ class Assistant:
 
         return plannable(self.corpus.structure, list(clauses))
 
-    def plan_context(self, conversation_id: str, answer_id: str | None = None) -> PlanContext:
+    def plan_context(
+        self, conversation_id: str, answer_id: str | None = None, owner: str | None = None
+    ) -> PlanContext:
         """A plan request from a conversation: the clauses its answer named (the given one, else the
         latest that named any) and what the questions said about the organization.
 
@@ -509,29 +577,40 @@ class Assistant:
         """
         from pse_assistant.plans.context import plan_context, plannable
 
-        answers = self.conversation_answers(conversation_id)
+        answers = self.conversation_answers(conversation_id, owner)
         chosen = [a for a in answers if a.id == answer_id] or [
             a for a in reversed(answers) if plannable(self.corpus.structure, a.clauses)
         ]
         clauses = chosen[0].clauses if chosen else []
         return plan_context(self.corpus.structure, clauses, [a.question for a in answers])
 
-    def delete_conversation(self, conversation_id: str) -> None:
+    def delete_conversation(self, conversation_id: str, owner: str | None = None) -> None:
         """Delete a conversation and its turns; raises `ConversationNotFound`."""
-        self.conversations.delete(conversation_id)
+        self.conversations.delete(conversation_id, owner)
 
-    def export_conversation(self, conversation_id: str, fmt: str = "md") -> str:
+    def export_conversation(
+        self, conversation_id: str, fmt: str = "md", owner: str | None = None
+    ) -> str:
         """A conversation as Markdown or JSON text; raises `ConversationNotFound`."""
         from pse_assistant.core.office import export_format
 
         chosen = export_format(fmt, ("md", "json"), "conversation")
-        return self.conversations.export(conversation_id, "json" if chosen == "json" else "md")
+        if chosen == "json":
+            return self.conversations.export(conversation_id, "json", owner)
+        return self.conversations.export(conversation_id, "md", owner)
 
-    def feedback(self, answer_id: str, rating: str, comment: str = "") -> str:
-        """Keep a thumbs up or down on an answer for evaluators; raises `NotFound` for an unknown answer."""
-        if not self.conversations.answer_exists(answer_id):
+    def feedback(
+        self, answer_id: str, rating: str, comment: str = "", owner: str | None = None
+    ) -> str:
+        """Keep a thumbs up or down on an answer for evaluators; raises `NotFound` for an unknown
+        answer (or one in another user's conversation)."""
+        if not self.conversations.answer_exists(answer_id, owner):
             raise NotFound(f"No answer has the id {answer_id!r}.")
         return self.conversations.add_feedback(answer_id, rating, comment.strip())
+
+    def feedback_page(self, limit: int, cursor: str | None = None) -> Page[FeedbackEntry]:
+        """Answer feedback, oldest first, a page at a time (for trainers and evaluators)."""
+        return self.conversations.feedback_page(limit, cursor)
 
     # -- plans ----------------------------------------------------------------------------------------
     def draft_plan(self, request: PlanRequest) -> ActionPlan:
@@ -630,6 +709,7 @@ class Assistant:
         dataset: Path | None = None,
         uploads: Path | None = None,
         progress: Progress | None = None,
+        actor: Principal | None = None,
     ) -> tuple[EvalRun, dict[str, Path]]:
         """An evaluation run whose files are written into the managed download folder.
 
@@ -644,7 +724,7 @@ class Assistant:
                 "Choose your question set with the upload button: only a file uploaded there "
                 "is read."
             )
-        return self.downloads.write(
+        result = self.downloads.write(
             "evaluation",
             lambda folder: evaluate(
                 self,
@@ -655,6 +735,107 @@ class Assistant:
                 progress=progress,
             ),
         )
+        self.record(actor, "eval.run", dataset.name if dataset else split, "")
+        return result
+
+    # -- accounts, access and the audit log ----------------------------------------------------------
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Users, tokens, sign-in, invitations and the audit log."""
+        from pse_assistant.accounts.service import Accounts
+
+        return Accounts(self.database, self.settings)
+
+    def principal(
+        self, name: str | None, via: str = "session", since: str = ""
+    ) -> Principal | None:
+        """The signed-in user a session names, with their current role; the one local person
+        (as admin) when auth is off; None when nobody (or a disabled account) is signed in."""
+        from pse_assistant.accounts.roles import LOCAL
+
+        if self.settings.auth == "off":
+            return LOCAL
+        return self.accounts.principal_for_session(name, via, since) if name else None
+
+    def require(self, principal: Principal | None, role: Role) -> Principal:
+        """The caller if their role reaches `role`; `Unauthorized` or `Forbidden` otherwise.
+
+        The API's route table and the UI's tabs both come here, so a hidden tab's event, called
+        directly, is refused exactly as the API would refuse it.
+        """
+        from pse_assistant.core.errors import Forbidden, Unauthorized
+
+        if principal is None:
+            raise Unauthorized("Sign in first: your session has ended or was never started.")
+        if not principal.role.covers(role):
+            raise Forbidden(
+                f"This needs the {role.value} role; {principal.name} is {principal.role.value}."
+            )
+        return principal
+
+    def record(
+        self, actor: Principal | None, action: str, target: str = "", detail: str = ""
+    ) -> None:
+        """Write an admin or trainer action to the audit log (nothing when no actor is named)."""
+        if actor is not None:
+            self.accounts.audit.record(actor, action, target, detail)
+
+    def _may_score(self, caller: Principal, assessment_id: str) -> bool:
+        """Trainers and admins reach every assessment; an assessor those they were invited to."""
+        from pse_assistant.accounts.roles import Role
+
+        if caller.via == "off" or caller.role.covers(Role.TRAINER):
+            return True
+        return self.accounts.invitations.invited(assessment_id, caller.name)
+
+    def assessment_for(self, caller: Principal, assessment_id: str) -> Assessment:
+        """An assessment the caller may see; another one is `NotFound`, as if it did not exist."""
+        if not self._may_score(caller, assessment_id):
+            raise NotFound(f"No assessment has the id {assessment_id!r}.")
+        return self.training.assessment(assessment_id)
+
+    def assessment_page_for(
+        self, caller: Principal, limit: int, cursor: str | None = None
+    ) -> Page[Assessment]:
+        """A page of the assessments the caller may see (an assessor's pages may be shorter)."""
+        page = self.training.assessment_page(limit, cursor)
+        if self._may_score(caller, ""):
+            return page
+        mine = self.accounts.invitations.assessments_of(caller.name)
+        return Page(items=[a for a in page.items if a.id in mine], next_cursor=page.next_cursor)
+
+    def score_as(
+        self,
+        caller: Principal,
+        assessment_id: str,
+        assessor: str,
+        clause: str,
+        score: int,
+        evidence: str = "",
+    ) -> Score:
+        """Record a score; with auth on it is always the caller's own, whatever name was typed."""
+        self.assessment_for(caller, assessment_id)
+        name = assessor if caller.via == "off" else caller.name
+        return self.training.score(assessment_id, name, clause, score, evidence)
+
+    def agree_as(
+        self, caller: Principal, assessment_id: str, clause: str, score: int, reason: str
+    ) -> Consensus:
+        """Record the agreed score of an element, and who agreed it in the audit log."""
+        agreed = self.training.agree(assessment_id, clause, score, reason)
+        self.record(caller, "assessment.consensus", assessment_id, f"{clause} = {score}")
+        return agreed
+
+    def invite(self, caller: Principal, assessment_id: str) -> str:
+        """A single-use invitation code to score an assessment (raises `NotFound` for an unknown one)."""
+        self.training.assessment(assessment_id)
+        return self.accounts.invitations.invite(assessment_id, caller)
+
+    def accept_invitation(self, caller: Principal, code: str) -> Assessment:
+        """Spend an invitation code: its assessment becomes the caller's to score."""
+        if caller.via == "off":
+            raise NotFound("Invitations need sign-in; with PSE_AUTH=off everyone may score.")
+        return self.training.assessment(self.accounts.invitations.accept(code, caller))
 
 
 def _fit(query: str) -> str:

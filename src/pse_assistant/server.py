@@ -18,12 +18,16 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pse_assistant import __version__
 from pse_assistant.api.app import DESCRIPTION
@@ -43,10 +47,7 @@ def create_app(
         refresh_index: bring the index up to date in the background at start-up.
         progress: a context manager factory yielding a `(done, total)` callback, to show the build.
     """
-    import gradio as gr
-
     from pse_assistant.api.app import create_api
-    from pse_ui import build_ui, look
 
     assistant = assistant or get_assistant()
     assistant.auto_build = False
@@ -76,12 +77,27 @@ def create_app(
         max_body_size=upload_bytes + 1_000_000,  # the UI's uploads; /api has its own, smaller
     )
     app.dependency_overrides[get_assistant] = lambda: assistant
-    create_api(app, settings)
+    secret = None
+    if settings.auth != "off":
+        secret = assistant.accounts.session_secret()
+        _sign_in_pages(app, assistant)  # before the API adds the session middleware around it
+    create_api(app, settings, session_secret=secret)
+    return _mount_ui(app, assistant, upload_bytes)
+
+
+def _mount_ui(app: FastAPI, assistant: Assistant, upload_bytes: int) -> FastAPI:
+    """The Gradio UI at /, behind the same sign-in as the API when it is on."""
+    import gradio as gr
+
+    from pse_ui import build_ui, look
+
     blocks = build_ui(assistant)
+    signed_in = assistant.settings.auth != "off"
     mounted: FastAPI = gr.mount_gradio_app(
         app,
         blocks,
         path="",
+        auth_dependency=_signed_in(assistant) if signed_in else None,
         footer_links=["api"],
         allowed_paths=[str(assistant.downloads.root)],
         blocked_paths=_blocked(assistant),
@@ -90,6 +106,61 @@ def create_app(
     )
     blocks.has_launched = True  # what Gradio's own file checks wait for (see the module docstring)
     return mounted
+
+
+def _signed_in(assistant: Assistant) -> Callable[[Request], Awaitable[str | None]]:
+    """Gradio's gate: the session's user name (which events get as `gr.Request.username`), or
+    None, which Gradio answers with 401 on every one of its routes."""
+
+    async def user(request: Request) -> str | None:
+        session = request.scope.get("session") or {}
+        name, via = session.get("user"), str(session.get("via", "session"))
+        since = str(session.get("since", ""))
+        principal = await run_in_threadpool(assistant.principal, name, via, since) if name else None
+        return principal.name if principal else None
+
+    return user
+
+
+def _sign_in_pages(app: FastAPI, assistant: Assistant) -> None:
+    """`GET /login` (the sign-in page), `POST /logout`, and the UI's page sends a visitor who is
+    not signed in to /login, keeping the link they followed (a join link, say) for afterwards."""
+    from pse_ui.signin import login_page
+
+    gate = _signed_in(assistant)
+    mode = assistant.settings.auth
+
+    @app.get("/login", include_in_schema=False)
+    def login(next: str | None = None) -> HTMLResponse:
+        return HTMLResponse(login_page(mode, next))
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request) -> RedirectResponse:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    app.add_middleware(_ToSignIn, gate=gate)
+
+
+class _ToSignIn:
+    """Send a browser that is not signed in from the UI's page to /login.
+
+    A plain ASGI middleware (not Starlette's `BaseHTTPMiddleware`, which breaks the streamed
+    responses of Gradio's queue and `/api/ask/stream`); it looks only at `GET /`.
+    """
+
+    def __init__(self, app: ASGIApp, gate: Callable[[Request], Awaitable[str | None]]) -> None:
+        self.app, self.gate = app, gate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/":
+            request = Request(scope, receive)
+            if await self.gate(request) is None:
+                query = request.url.query
+                target = "/login" + (f"?next={quote('/?' + query, safe='')}" if query else "")
+                await RedirectResponse(target, status_code=303)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _blocked(assistant: Assistant) -> list[str]:

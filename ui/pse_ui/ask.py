@@ -12,7 +12,7 @@ from pse_assistant.answer.models import Answer, AnswerEvent, ResetEvent, TokenEv
 from pse_assistant.assistant import Assistant
 from pse_assistant.core.errors import PseError
 
-from .common import guard, hidden_request, link_citations, tab_heading
+from .common import guard, hidden_request, link_citations, owner, tab_heading
 from .history import HistoryParts, history_panel
 
 EXAMPLES = {
@@ -112,6 +112,7 @@ class AskTab:
         history: list[dict[str, Any]],
         conversation_id: str,
         answer_ids: list[str | None],
+        request: gr.Request | None = None,
     ) -> Iterator[Any]:
         """Stream the answer into the chat, then show its cited clauses as chips and the first one."""
         question = (question or "").strip()
@@ -128,7 +129,8 @@ class AskTab:
         answer_ids = [*answer_ids, None, None]
         text = ""
         try:
-            for event in self.assistant.ask_stream(question, conversation_id or None):
+            mine = owner(self.assistant, request)
+            for event in self.assistant.ask_stream(question, conversation_id or None, mine):
                 if isinstance(event, ResetEvent):
                     text = ""
                 elif isinstance(event, TokenEvent):
@@ -147,13 +149,17 @@ class AskTab:
             history[-1]["content"] = f"_{error}_"
             yield history, conversation_id, answer_ids, keep, keep, question, keep, keep
 
-    def restore(self, conversation_id: str | None) -> tuple[Any, ...]:
+    def restore(
+        self, conversation_id: str | None, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """A saved conversation back in the chat (after a reload, or opened from the list)."""
         chips, panel = gr.update(choices=[], value=None), PANEL_HINT
         no_plan = gr.update(interactive=False)
         try:
             answers = (
-                self.assistant.conversation_answers(conversation_id) if conversation_id else []
+                self.assistant.conversation_answers(conversation_id, owner(self.assistant, request))
+                if conversation_id
+                else []
             )
         except PseError:  # deleted meanwhile, or another data folder: start afresh
             conversation_id, answers = "", []
@@ -176,7 +182,13 @@ class AskTab:
         the panel now shows what the link opened."""
         return self.clause_panel(clause_id.strip()), gr.update(value=None)
 
-    def on_like(self, data: gr.LikeData, answer_ids: list[str | None], comment: str) -> str:
+    def on_like(
+        self,
+        data: gr.LikeData,
+        answer_ids: list[str | None],
+        comment: str,
+        request: gr.Request | None = None,
+    ) -> str:
         """A thumbs up or down on a chat message, kept for evaluators."""
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
         answer_id = (
@@ -185,12 +197,17 @@ class AskTab:
         if not answer_id:
             gr.Warning("Feedback can only be given on an answer.")
             return comment
-        self.assistant.feedback(answer_id, "up" if data.liked else "down", comment or "")
+        rating = "up" if data.liked else "down"
+        self.assistant.feedback(answer_id, rating, comment or "", owner(self.assistant, request))
         gr.Info("Thank you: your feedback was saved for the evaluators.")
         return ""
 
     def send_feedback(
-        self, rating: str | None, comment: str, answer_ids: list[str | None]
+        self,
+        rating: str | None,
+        comment: str,
+        answer_ids: list[str | None],
+        request: gr.Request | None = None,
     ) -> tuple[Any, str]:
         """Feedback on the last answer from the form under the chat."""
         last = next((a for a in reversed(answer_ids) if a), None)
@@ -200,7 +217,8 @@ class AskTab:
         if rating is None:
             gr.Warning("Choose helpful or not helpful first.")
             return gr.update(), comment
-        self.assistant.feedback(last, "up" if rating.startswith("Helpful") else "down", comment)
+        up = "up" if rating.startswith("Helpful") else "down"
+        self.assistant.feedback(last, up, comment, owner(self.assistant, request))
         gr.Info("Thank you: your feedback was saved for the evaluators.")
         return gr.update(value=None), ""
 

@@ -8,12 +8,13 @@ from typing import Any
 
 import gradio as gr
 
+from pse_assistant.accounts.roles import Role
 from pse_assistant.assistant import Assistant
 from pse_assistant.core.errors import InvalidInput, PseError
 from pse_assistant.core.text import shift_headings
 from pse_assistant.training.assessment import Assessment, AssessmentResult
 
-from .common import guard, tab_heading
+from .common import caller, guard, tab_heading
 
 NO_ASSESSMENT = "No assessment is open: start one above, or open one by its id or join link."
 
@@ -103,18 +104,42 @@ class AssessTab:
         return Opened(assessment.id, header, element, self.scale(value), progress)
 
     @guard
-    def join(self, assessment_id: str, assessor: str, invite: str | None = None) -> tuple[Any, ...]:
-        """Open an assessment by id (pasted, or from a join link) with its own elements."""
+    def join(
+        self,
+        assessment_id: str,
+        assessor: str,
+        invite: str | None = None,
+        request: gr.Request | None = None,
+    ) -> tuple[Any, ...]:
+        """Open an assessment by id (pasted, or from a join link) with its own elements.
+
+        With sign-in on, a join link's invitation is spent for the signed-in user, who then
+        scores as themselves; without one, only an assessment they were invited to opens.
+        """
         if not (assessment_id or "").strip():
             raise InvalidInput("Paste the assessment id, or open the join link you were sent.")
-        o = self.opened(self.training.join(assessment_id, invite), assessor)
+        who = caller(self.assistant, request, Role.ASSESSOR)
+        if who.via == "off":
+            assessment = self.training.join(assessment_id, invite)
+        elif invite:
+            assessment = self.assistant.accept_invitation(who, invite)
+        else:
+            assessment = self.assistant.assessment_for(who, assessment_id.strip())
+        o = self.opened(assessment, assessor if who.via == "off" else who.name)
         return o.assessment_id, o.header, o.element, o.scale, o.progress, gr.Accordion(open=False)
 
     @guard
     def start(
-        self, name: str, organization: str, principles: bool, assessor: str
+        self,
+        name: str,
+        organization: str,
+        principles: bool,
+        assessor: str,
+        request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
+        who = caller(self.assistant, request, Role.TRAINER)
         created = self.training.create(name or "Self-assessment", organization, principles)
+        self.assistant.record(who, "assessment.create", created.id, created.name)
         gr.Info(f"Assessment {created.id} started: share its join link with the other assessors.")
         o = self.opened(created, assessor)
         return o.assessment_id, o.header, o.element, o.scale, o.progress, gr.Accordion(open=False)
@@ -139,7 +164,13 @@ class AssessTab:
 
     @guard
     def save(
-        self, aid: str, assessor: str, clause: str | None, score: int | None, evidence: str
+        self,
+        aid: str,
+        assessor: str,
+        clause: str | None,
+        score: int | None,
+        evidence: str,
+        request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
         if not aid:
             raise InvalidInput(NO_ASSESSMENT)
@@ -147,26 +178,38 @@ class AssessTab:
             raise InvalidInput("Choose the element you are scoring.")
         if score is None:
             raise InvalidInput("Choose a score from 1 to 5.")
-        self.training.score(aid.strip(), assessor.strip(), clause, int(score), evidence or "")
-        gr.Info(f"Saved {assessor.strip()}'s score {score} for {clause}.")
-        o = self.opened(self.training.assessment(aid.strip()), assessor)
+        who = caller(self.assistant, request, Role.ASSESSOR)
+        saved = self.assistant.score_as(
+            who, aid.strip(), assessor.strip(), clause, int(score), evidence or ""
+        )
+        gr.Info(f"Saved {saved.assessor}'s score {score} for {clause}.")
+        o = self.opened(self.training.assessment(aid.strip()), saved.assessor)
         consensus = consensus_markdown(self.training.result(aid.strip()))
         return consensus, o.element, o.scale, o.progress, None, ""
 
     @guard
-    def agree(self, aid: str, clause: str | None, score: int | None, reason: str) -> str:
+    def agree(
+        self,
+        aid: str,
+        clause: str | None,
+        score: int | None,
+        reason: str,
+        request: gr.Request | None = None,
+    ) -> str:
         if not aid or not clause:
             raise InvalidInput(NO_ASSESSMENT)
         if score is None:
             raise InvalidInput("Choose the agreed score from 1 to 5.")
-        self.training.agree(aid.strip(), clause, int(score), reason or "")
+        who = caller(self.assistant, request, Role.TRAINER)
+        self.assistant.agree_as(who, aid.strip(), clause, int(score), reason or "")
         return consensus_markdown(self.training.result(aid.strip()))
 
     @guard
-    def results(self, aid: str) -> tuple[str, Any, Any]:
+    def results(self, aid: str, request: gr.Request | None = None) -> tuple[str, Any, Any]:
         if not aid:
             raise InvalidInput(NO_ASSESSMENT)
         aid = aid.strip()
+        self.assistant.assessment_for(caller(self.assistant, request, Role.ASSESSOR), aid)
         charts = self.assistant.assessment_charts_download(aid)
         files = [str(self.assistant.assessment_report_download(aid, f)) for f in ("xlsx", "docx")]
         pngs = [str(p) for p in charts if p.suffix == ".png"]
@@ -179,10 +222,11 @@ class AssessTab:
         )
 
     @guard
-    def gaps(self, aid: str) -> str:
+    def gaps(self, aid: str, request: gr.Request | None = None) -> str:
         """The weakest elements as one plan, for the assessment's own organization."""
         if not aid:
             raise InvalidInput(NO_ASSESSMENT)
+        caller(self.assistant, request, Role.TRAINER)
         plan = self.training.plan_from_gaps(aid.strip())
         return shift_headings(self.assistant.plan_markdown(plan), 2)
 

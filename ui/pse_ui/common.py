@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 import gradio as gr
 from pydantic import ValidationError
 
+from pse_assistant.accounts.roles import Principal, Role
+from pse_assistant.assistant import Assistant
 from pse_assistant.core.errors import PseError
 from pse_assistant.core.fields import field_message
 
@@ -41,6 +43,18 @@ def guard(fn: F) -> F:
             return gr.skip()
 
     return wrapped  # type: ignore[return-value]
+
+
+def caller(assistant: Assistant, request: gr.Request | None, role: Role = Role.VIEWER) -> Principal:
+    """Who triggered an event (Gradio's user is the session's, see `server`), if their role
+    reaches `role`; the facade raises `Unauthorized` or `Forbidden` otherwise, as the API does."""
+    name = getattr(request, "username", None) if request is not None else None
+    return assistant.require(assistant.principal(name), role)
+
+
+def owner(assistant: Assistant, request: gr.Request | None) -> str | None:
+    """The owner of the conversations an event may touch: the signed-in user, None with auth off."""
+    return caller(assistant, request).owner
 
 
 def clause_href(clause_id: str) -> str:

@@ -10,10 +10,11 @@ from typing import Any
 import gradio as gr
 from gradio.utils import get_upload_folder
 
+from pse_assistant.accounts.roles import Role
 from pse_assistant.assistant import Assistant
 from pse_assistant.evals import metric_rows
 
-from .common import guard, tab_heading
+from .common import caller, guard, tab_heading
 
 REPORT_HINT = (
     "The run's report (charts by clause, type and persona, and the worst items) opens here."
@@ -52,29 +53,45 @@ def report_frame(path: Path) -> str:
     return f'<iframe title="Evaluation report" sandbox srcdoc="{page}"></iframe>'
 
 
-def evaluate_tab(assistant: Assistant) -> None:
-    """Render the Evaluate tab inside the app's `gr.Tabs()`."""
+def _runner(assistant: Assistant) -> Any:
+    """The Run button's handler: an admin's evaluation run, written to the audit log."""
 
     @guard
     def run(
         split: str,
         ablation: bool,
         own: str | None,
+        request: gr.Request | None = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio asks for one)
     ) -> tuple[str, Any, str]:
+        who = caller(assistant, request, Role.ADMIN)
+
         def step(done: int, total: int) -> None:
             progress((done, total), desc=f"Question {done} of {total}", unit="questions")
 
         progress(0, desc="Loading the question set")
         # Only a file uploaded through the component is read (the facade checks the folder).
         result, paths = assistant.evaluation_download(
-            split, ablation, Path(own) if own else None, Path(get_upload_folder()), progress=step
+            split,
+            ablation,
+            Path(own) if own else None,
+            Path(get_upload_folder()),
+            progress=step,
+            actor=who,
         )
         name = Path(own).name if own else f"the {split} split"
         report = paths.get("report.html")
         frame = report_frame(report) if report else REPORT_HINT
         written = gr.update(value=[str(p) for p in paths.values()], visible=True)
         return summary_markdown(result.summary, name), written, frame
+
+    return run
+
+
+def evaluate_tab(assistant: Assistant) -> None:
+    """Render the Evaluate tab inside the app's `gr.Tabs()`."""
+
+    run = _runner(assistant)
 
     with gr.Tab("Evaluate", id="evaluate", elem_id="evaluate-tab"):
         tab_heading(

@@ -8,8 +8,9 @@ from typing import Any
 import gradio as gr
 
 from pse_assistant.assistant import Assistant
+from pse_assistant.core.errors import PseError
 
-from .common import guard
+from .common import guard, owner
 
 
 @dataclass
@@ -21,13 +22,17 @@ class HistoryParts:
     deleted: gr.State
     assistant: Assistant
 
-    def choices(self) -> list[tuple[str, str]]:
-        """Each saved conversation as "title · date", newest first."""
-        return [(f"{c.title} · {c.updated[:10]}", c.id) for c in self.assistant.conversation_list()]
+    def choices(self, request: gr.Request | None) -> list[tuple[str, str]]:
+        """Each of the user's saved conversations as "title · date", newest first."""
+        saved = self.assistant.conversation_list(owner(self.assistant, request))
+        return [(f"{c.title} · {c.updated[:10]}", c.id) for c in saved]
 
-    def refresh(self) -> Any:
+    def refresh(self, request: gr.Request | None = None) -> Any:
         """The list after a question, a rename or a delete."""
-        return gr.update(choices=self.choices())
+        try:
+            return gr.update(choices=self.choices(request))
+        except PseError:  # signed out meanwhile: nothing of theirs to list
+            return gr.update(choices=[])
 
 
 def history_panel(assistant: Assistant) -> HistoryParts:
@@ -48,28 +53,30 @@ def history_panel(assistant: Assistant) -> HistoryParts:
     parts = HistoryParts(picker, open_button, gr.State(""), assistant)
 
     @guard
-    def rename(conversation_id: str | None, new_title: str) -> tuple[Any, str]:
+    def rename(
+        conversation_id: str | None, new_title: str, request: gr.Request | None = None
+    ) -> tuple[Any, str]:
         if not conversation_id:
             gr.Warning("Choose a conversation to rename.")
             return gr.update(), new_title
-        assistant.rename_conversation(conversation_id, new_title or "")
-        return gr.update(choices=parts.choices(), value=conversation_id), ""
+        assistant.rename_conversation(conversation_id, new_title or "", owner(assistant, request))
+        return gr.update(choices=parts.choices(request), value=conversation_id), ""
 
     @guard
-    def delete(conversation_id: str | None) -> tuple[Any, str]:
+    def delete(conversation_id: str | None, request: gr.Request | None = None) -> tuple[Any, str]:
         if not conversation_id:
             gr.Warning("Choose a conversation to delete.")
             return gr.update(), ""
-        assistant.delete_conversation(conversation_id)
+        assistant.delete_conversation(conversation_id, owner(assistant, request))
         gr.Info("Conversation deleted.")
-        return gr.update(choices=parts.choices(), value=None), conversation_id
+        return gr.update(choices=parts.choices(request), value=None), conversation_id
 
     @guard
-    def export(conversation_id: str | None) -> Any:
+    def export(conversation_id: str | None, request: gr.Request | None = None) -> Any:
         if not conversation_id:
             gr.Warning("Choose a conversation to export.")
             return gr.update()
-        path = assistant.conversation_download(conversation_id, "md")
+        path = assistant.conversation_download(conversation_id, "md", owner(assistant, request))
         return gr.update(value=str(path), visible=True)
 
     rename_button.click(rename, [picker, title], [picker, title], api_visibility="private")

@@ -12,7 +12,7 @@ from pse_assistant.core.errors import PseError
 
 from .ask import AskParts
 from .assess import AssessParts
-from .common import message
+from .common import message, owner
 from .plan import PlanParts, prefill
 
 
@@ -26,22 +26,24 @@ def link_tabs(
 ) -> None:
     """Wire the events that cross tabs, and what the page does when it loads."""
 
-    def open_in_plan(conversation_id: str, answer_ids: list[str | None]) -> list[Any]:
+    def open_in_plan(
+        conversation_id: str, answer_ids: list[str | None], request: gr.Request | None = None
+    ) -> list[Any]:
         last = next((a for a in reversed(answer_ids) if a), None)
         try:
-            context = assistant.plan_context(conversation_id, last)
+            context = assistant.plan_context(conversation_id, last, owner(assistant, request))
         except PseError as error:
             gr.Warning(message(error))
             return [gr.skip()] * (1 + len(plan.form))
         return [gr.Tabs(selected="plan"), *prefill(context)]
 
     def on_load(stored_id: str | None, request: gr.Request) -> list[Any]:
-        chat = list(ask.tab.restore(stored_id))
+        chat = list(ask.tab.restore(stored_id, request))
         params = dict(request.query_params) if request else {}
         aid = (params.get("assessment") or "").strip()
         if not aid:
             return [gr.skip(), *chat, *[gr.skip()] * len(assess.opened)]
-        opened = assess.tab.join(aid, "", params.get("invite"))
+        opened = assess.tab.join(aid, "", params.get("invite"), request)
         if not isinstance(opened, tuple):  # the guard warned: an unknown id
             return [gr.skip(), *chat, *[gr.skip()] * len(assess.opened)]
         return [gr.Tabs(selected="assess"), *chat, *opened]

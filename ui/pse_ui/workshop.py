@@ -6,10 +6,11 @@ from typing import Any
 
 import gradio as gr
 
+from pse_assistant.accounts.roles import Role
 from pse_assistant.assistant import Assistant
 from pse_assistant.core.text import shift_headings
 
-from .common import guard, tab_heading
+from .common import caller, guard, tab_heading
 
 PACK_FORMATS = ("pptx", "docx", "handout", "md")
 
@@ -24,7 +25,10 @@ def workshop_tab(assistant: Assistant) -> None:
     """Render the Workshop tab inside the app's `gr.Tabs()`."""
 
     @guard
-    def build(clause: str, minutes: str, audience: str) -> tuple[str, Any]:
+    def build(
+        clause: str, minutes: str, audience: str, request: gr.Request | None = None
+    ) -> tuple[str, Any]:
+        caller(assistant, request, Role.TRAINER)
         pack = assistant.training.workshop(clause, int(minutes), audience)
         files = [str(assistant.workshop_download(pack, fmt)) for fmt in PACK_FORMATS]
         return shift_headings(assistant.workshop_markdown(pack), 2), gr.update(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -20,16 +20,31 @@ from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
 from pse_assistant import __version__
+from pse_assistant.api.access import MINIMUM, authorize, check_table, route_key
 from pse_assistant.api.deps import COMMON
 from pse_assistant.api.guards import install_guards
-from pse_assistant.api.routes import answers, corpus, documents, evals, plans, templates, training
+from pse_assistant.api.routes import (
+    accounts,
+    answers,
+    auth,
+    corpus,
+    documents,
+    evals,
+    plans,
+    templates,
+    training,
+)
+from pse_assistant.api.session import install_session
 from pse_assistant.core.errors import (
     BackendUnavailable,
     Conflict,
+    Forbidden,
     IndexNotReady,
     InvalidInput,
     NotFound,
     PseError,
+    TooManyAttempts,
+    Unauthorized,
 )
 from pse_assistant.core.fields import clean_text, field_message
 from pse_assistant.core.settings import Settings, get_settings
@@ -48,18 +63,44 @@ def _error(status: int, error: str, message: str, headers: dict[str, str] | None
     return JSONResponse(status_code=status, content=content, headers=headers)
 
 
-def create_api(app: FastAPI | None = None, settings: Settings | None = None) -> FastAPI:
-    """The FastAPI application with the /api routes, its guards and JSON error handlers."""
+def create_api(
+    app: FastAPI | None = None,
+    settings: Settings | None = None,
+    session_secret: str | None = None,
+) -> FastAPI:
+    """The FastAPI application with the /api routes, its guards and JSON error handlers.
+
+    Every route runs `authorize` first, which checks the caller against the route's minimum role
+    in `pse_assistant.api.access.MINIMUM` (everyone passes with `PSE_AUTH=off`).
+
+    Args:
+        app: the application to add the API to (the server's, which also mounts the UI).
+        settings: the configuration; `get_settings()` when omitted.
+        session_secret: the key that signs session cookies, needed when auth is on.
+    """
     settings = settings or get_settings()
     app = app or FastAPI(title="pse-assistant", version=__version__, description=DESCRIPTION)
     limit = settings.max_body_kb * 1024
-    routers = [m.router for m in (answers, corpus, documents, plans, templates, training, evals)]
+    modules = (auth, answers, corpus, documents, plans, templates, training, evals, accounts)
+    routers = [m.router for m in modules]
     for router in routers:
-        app.include_router(router, max_body_size=limit, responses=COMMON)
+        app.include_router(
+            router, max_body_size=limit, responses=COMMON, dependencies=[Depends(authorize)]
+        )
     known = [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
+    check_table(known)
+    for route in known:  # the role in the OpenAPI document too, for whoever writes a client
+        needed = MINIMUM[route_key(route)]
+        role = {"x-minimum-role": needed.value if needed else "public"}
+        route.openapi_extra = {**(route.openapi_extra or {}), **role}
     # Starlette takes an ASGI app here and sends it every method; its annotation names only
     # request handlers (which would get GET alone).
     app.add_route("/api/{rest:path}", _UnknownPath(known), include_in_schema=False)  # type: ignore[arg-type]
+    if settings.auth != "off":
+        if not session_secret:
+            raise ValueError("create_api needs a session secret when PSE_AUTH is on")
+        install_session(app, settings, session_secret)
+        auth.register_oidc(app, settings)
     install_guards(app, settings)
     _error_handlers(app, settings)
     return app
@@ -120,7 +161,17 @@ def _error_handlers(app: FastAPI, settings: Settings) -> None:
     async def internal(_: Request, exc: Exception) -> Any:
         return _error(500, "internal", "Something went wrong on the server; it was logged.")
 
+    @app.exception_handler(TooManyAttempts)
+    async def locked(_: Request, exc: TooManyAttempts) -> Any:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return _error(429, "too_many_attempts", str(exc), headers)
+
+    @app.exception_handler(Unauthorized)
+    async def unauthorized(_: Request, exc: Unauthorized) -> Any:
+        return _error(401, "unauthorized", str(exc), {"WWW-Authenticate": "Bearer"})
+
     statuses: list[tuple[type[PseError], int, str]] = [
+        (Forbidden, 403, "forbidden"),
         (NotFound, 404, "not_found"),
         (Conflict, 409, "conflict"),
         (IndexNotReady, 503, "index_not_ready"),

@@ -34,10 +34,13 @@ class ErrorBody(BaseModel):
 
 
 WHY = {
+    401: "No credentials, or an API token that is unknown, expired or revoked (auth on).",
+    403: "The caller's role does not allow this (auth on).",
     404: "Not found: no such clause, conversation, assessment, answer or document.",
     405: "This method is not served on this path (see the Allow header).",
     409: "The assessment does not allow it: an element it does not cover, or nothing scored yet.",
     413: "The request body is larger than PSE_MAX_BODY_KB.",
+    429: "Too many failed sign-ins from this account or address; see Retry-After.",
     422: "Invalid input: a field, a JSON body that does not parse, or a body that is not UTF-8.",
     500: "An unexpected error on the server; the message says nothing more, the log does.",
     503: "The search index is still being built, or a backend (model, store) is unavailable.",
@@ -49,8 +52,9 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody, "description": WHY[code]} for code in codes}
 
 
-# What any route can answer: a body too large, invalid input, an unexpected error.
-COMMON = errors(413, 422, 500)
+# What any route can answer: no or wrong credentials, a role too low (both with auth on), a body
+# too large, invalid input, an unexpected error.
+COMMON = errors(401, 403, 413, 422, 500)
 ERRORS = errors(404, 422)
 
 

@@ -83,6 +83,9 @@ def install_guards(app: FastAPI, settings: Settings) -> None:
         allow_origins=settings.cors_origins,
         allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "DELETE"],
-        allow_headers=["content-type"],
+        # A page from a configured origin may send an API token; cookies never cross origins.
+        allow_headers=["content-type", "authorization"]
+        if settings.auth != "off"
+        else ["content-type"],
     )
     app.add_middleware(HostGuard, hosts=settings.trusted_hosts(), max_body_kb=settings.max_body_kb)

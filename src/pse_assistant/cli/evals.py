@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pse_assistant.accounts.roles import operator
 from pse_assistant.cli.common import current_assistant, out, progress
 
 app = typer.Typer()
@@ -76,6 +77,7 @@ def evaluate(
             exports=[fmt.value for fmt in export or []],
             progress=update,
         )
+    current_assistant().record(operator(), "eval.run", dataset.name if dataset else str(chosen))
     _print_summary(run.summary, gated=chosen == "test" and dataset is None)
     for path_written in paths.values():
         out.print(f"wrote {path_written}", highlight=False)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pse_assistant.accounts.roles import operator
 from pse_assistant.cli.common import (
     EXIT_PROBLEMS,
     current_assistant,
@@ -32,7 +33,7 @@ def index(
 ) -> None:
     """Build or refresh the search index; only changed chunks are embedded again."""
     with progress("Embedding chunks") as update:
-        report = current_assistant().build_index(rebuild=rebuild, progress=update)
+        report = current_assistant().build_index(rebuild=rebuild, progress=update, actor=operator())
     if report.changed:
         out.print(
             f"[green]Index ready[/]: {report.total} chunks ({report.embedded} embedded, "
@@ -141,7 +142,9 @@ def ingest(
 ) -> None:
     """Add your own documents (policies, or your licensed copy of the standard) to the local index."""
     with progress("Embedding new chunks") as update:
-        report = current_assistant().ingest(paths, progress=update, follow_symlinks=follow_symlinks)
+        report = current_assistant().ingest(
+            paths, progress=update, follow_symlinks=follow_symlinks, actor=operator()
+        )
     for doc in report.added:
         clauses = ", ".join(doc["clauses"][:8]) or "no clause references found"
         out.print(
@@ -175,5 +178,5 @@ def docs_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON."
 @docs_app.command("remove")
 def docs_remove(doc_id: Annotated[str, typer.Argument(help="An id from `pse docs list`.")]) -> None:
     """Remove one ingested document from the index."""
-    report = current_assistant().remove_document(doc_id)
+    report = current_assistant().remove_document(doc_id, actor=operator())
     out.print(f"Removed {doc_id} ({report.removed} chunks).")

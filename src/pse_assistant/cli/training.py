@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from pse_assistant.accounts.roles import operator
 from pse_assistant.cli.common import current_assistant, out
 from pse_assistant.core.errors import PseError
 
@@ -67,7 +68,7 @@ def assess_agree(
     reason: Annotated[str, typer.Option("--reason", help="Why the group agreed on it.")],
 ) -> None:
     """Record the consensus score of an element and its reason."""
-    current_assistant().training.agree(assessment_id, clause, score, reason)
+    current_assistant().agree_as(operator(), assessment_id, clause, score, reason)
 
     out.print(f"Agreed: {clause} = {score}")
 

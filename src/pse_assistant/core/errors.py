@@ -60,6 +60,25 @@ class Conflict(InvalidInput):
     """A request the current state does not allow yet (a plan from gaps before any score): 409."""
 
 
+class Unauthorized(PseError):
+    """No credentials, or credentials that prove nothing (unknown, expired, revoked): 401."""
+
+
+class Forbidden(PseError):
+    """Known credentials whose role does not allow the action: 403."""
+
+
+class TooManyAttempts(PseError):
+    """Too many failed sign-ins from this account or address: 429 until `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(
+            f"Too many failed sign-ins; try again in about {minutes} minute{'s' * (minutes > 1)}."
+        )
+
+
 class IngestError(PseError):
     """A user document that cannot be ingested, with a one-line reason."""
 

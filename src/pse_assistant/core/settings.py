@@ -6,12 +6,28 @@ import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+# The roles, lowest first; `pse_assistant.accounts.roles.Role` gives them their order and rights.
+RoleName = Literal["viewer", "assessor", "trainer", "admin"]
+ROLE_NAMES: tuple[RoleName, ...] = ("viewer", "assessor", "trainer", "admin")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a listening address reaches only this machine (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def default_data_dir() -> Path:
@@ -40,6 +56,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default_factory=default_data_dir,
         description="Where the embedded index and saved work are kept.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="Where saved work is kept: a SQLAlchemy URL such as "
+        "postgresql+psycopg://user@host/db; unset = the SQLite file pse.db in the data folder.",
     )
     chroma_url: str | None = Field(
         default=None,
@@ -105,6 +126,54 @@ class Settings(BaseSettings):
         default=30, gt=0, description="Seconds before falling back to the grounded answer."
     )
 
+    auth: Literal["off", "local", "oidc"] = Field(
+        default="off",
+        description="Who may use the server: off (no login, one person on loopback), local "
+        "accounts and tokens, or OIDC single sign-on (local tokens still valid).",
+    )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs session cookies; generated into the data folder when unset "
+        "(set it, the same everywhere, when several instances share the sessions).",
+    )
+    session_max_age: int = Field(
+        default=8 * 3600, ge=300, description="Seconds a sign-in lasts before a new one is asked."
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Mark the session cookie Secure: always (true), never (false), or when the "
+        "request came over HTTPS (unset).",
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins (per account, per address) before a lockout."
+    )
+    login_lockout_seconds: int = Field(
+        default=900, ge=1, description="Seconds an account or address stays locked out."
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="The OpenID provider's issuer URL (its discovery document)."
+    )
+    oidc_client_id: str | None = Field(default=None, description="This app's client id there.")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="This app's client secret there."
+    )
+    oidc_scope: str = Field(default="openid email profile", description="Scopes to ask for.")
+    oidc_username_claim: str = Field(
+        default="email", description="The claim that names the user (email, preferred_username)."
+    )
+    oidc_role_claim: str = Field(
+        default="groups", description="The claim holding the user's groups or roles."
+    )
+    oidc_role_map: Annotated[dict[str, RoleName], NoDecode] = Field(
+        default_factory=dict,
+        description="Claim value to role, `pse-admins=admin,pse-trainers=trainer`; the highest "
+        "matching role wins.",
+    )
+    oidc_default_role: RoleName | None = Field(
+        default="viewer",
+        description="The role of a signed-in user no mapped claim value matches; unset refuses them.",
+    )
+
     @field_validator("allowed_hosts", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
@@ -112,6 +181,30 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("oidc_role_map", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        """`group=role, group=role` in the environment; a dict when built in code."""
+        if isinstance(value, str):
+            pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
+            if any(len(pair) != 2 for pair in pairs):
+                raise ValueError("write each mapping as claim-value=role, comma-separated")
+            return {key.strip(): role.strip() for key, role in pairs}
+        return value
+
+    @field_validator("oidc_default_role", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        """`PSE_OIDC_DEFAULT_ROLE=` (empty) refuses users no claim value maps."""
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        """Single sign-on cannot start without the provider and this app's client id."""
+        if self.auth == "oidc" and not (self.oidc_issuer and self.oidc_client_id):
+            raise ValueError("PSE_AUTH=oidc needs PSE_OIDC_ISSUER and PSE_OIDC_CLIENT_ID")
+        return self
 
     def trusted_hosts(self) -> list[str]:
         """Every Host header the server answers to: loopback, `host`, and `allowed_hosts`.

@@ -1,21 +1,24 @@
-"""Where self-assessments are kept: assessments, scores and agreed scores in one SQLite file.
+"""Where self-assessments are kept: assessments, scores and agreed scores in the shared database.
 
 Every method validates its input before writing (text through the one validation layer), so a
-rejected call leaves the file unchanged. Each score and agreement bumps the assessment's `version` in
-the same transaction; charts and reports are cached per version.
+rejected call leaves the database unchanged. Each score and agreement bumps the assessment's
+`version` in the same transaction; charts and reports are cached per version. The bump comes first:
+it locks the assessment's row (on PostgreSQL; SQLite's transactions hold the write lock from their
+start), so writers of one assessment take turns and its scores' upserts never collide.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
+from sqlalchemy import ForeignKey, Index, Text, delete, select, tuple_, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from pse_assistant.core.db import Base, Database
 from pse_assistant.core.errors import Conflict, InvalidInput, NotFound
 from pse_assistant.core.fields import clean_text
 from pse_assistant.core.pages import Page, check_limit, decode_cursor, encode_cursor
-from pse_assistant.core.store import SqliteStore
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.structure import normalize_clause_ref
 from pse_assistant.training.assessment import (
@@ -30,24 +33,49 @@ from pse_assistant.training.assessment import (
 )
 from pse_assistant.training.items import PRINCIPLES, SUB_ELEMENTS, sort_key
 
-_SCHEMA = """
-create table if not exists assessments (
-  id text primary key, name text not null, organization text not null, created text not null,
-  include_principles integer not null, items text not null, version integer not null default 0
-);
-create index if not exists assessments_by_created on assessments(created);
-create table if not exists scores (
-  assessment_id text not null references assessments(id) on delete cascade,
-  assessor text not null, clause text not null, score integer not null,
-  evidence text not null default '', created text not null,
-  unique (assessment_id, assessor, clause)
-);
-create table if not exists consensus (
-  assessment_id text not null references assessments(id) on delete cascade,
-  clause text not null, score integer not null, reason text not null, created text not null,
-  unique (assessment_id, clause)
-);
-"""
+_OWNER = "assessments.id"
+
+
+class AssessmentRecord(Base):
+    """A row of `assessments`; `seq` keeps the order they were started in, for paging."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("assessments_by_created", "created", "seq"),)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(Text, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    organization: Mapped[str] = mapped_column(Text)
+    created: Mapped[str] = mapped_column(Text)
+    include_principles: Mapped[bool]
+    items: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class ScoreRecord(Base):
+    """A row of `scores`: one assessor's score of one clause (a new one replaces it)."""
+
+    __tablename__ = "scores"
+    assessment_id: Mapped[str] = mapped_column(
+        Text, ForeignKey(_OWNER, ondelete="CASCADE"), primary_key=True
+    )
+    assessor: Mapped[str] = mapped_column(Text, primary_key=True)
+    clause: Mapped[str] = mapped_column(Text, primary_key=True)
+    score: Mapped[int]
+    evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created: Mapped[str] = mapped_column(Text)
+
+
+class ConsensusRecord(Base):
+    """A row of `consensus`: the agreed score of one clause and why."""
+
+    __tablename__ = "consensus"
+    assessment_id: Mapped[str] = mapped_column(
+        Text, ForeignKey(_OWNER, ondelete="CASCADE"), primary_key=True
+    )
+    clause: Mapped[str] = mapped_column(Text, primary_key=True)
+    score: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    created: Mapped[str] = mapped_column(Text)
 
 
 def _now() -> str:
@@ -58,15 +86,25 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else f"{text[:40]}…"
 
 
-def _assessment(row: Any) -> Assessment:
-    values = dict(row)
-    values.pop("rowid", None)
-    return Assessment.model_validate(values | {"items": values["items"].split(",")})
+def _assessment(row: AssessmentRecord) -> Assessment:
+    return Assessment(
+        id=row.id,
+        name=row.name,
+        organization=row.organization,
+        created=row.created,
+        include_principles=bool(row.include_principles),
+        items=row.items.split(","),
+        version=row.version,
+    )
 
 
-def _bump(db: Any, assessment_id: str) -> None:
+def _bump(session: Session, assessment_id: str) -> None:
     """A new version of the assessment, in the same transaction as the write that changes it."""
-    db.execute("update assessments set version = version + 1 where id = ?", (assessment_id,))
+    session.execute(
+        update(AssessmentRecord)
+        .where(AssessmentRecord.id == assessment_id)
+        .values(version=AssessmentRecord.version + 1)
+    )
 
 
 def _check_score(score: object) -> int:
@@ -83,18 +121,18 @@ def _check_text(value: str, what: str, least: int, most: int, multiline: bool = 
     return text
 
 
-class AssessmentStore(SqliteStore):
-    """Assessments, scores and agreed scores in one SQLite file, one short connection per call.
+class AssessmentStore:
+    """Assessments, scores and agreed scores in the shared database, one transaction per call.
 
-    Every method validates its input before writing, so a rejected call leaves the file unchanged.
+    Every method validates its input before writing, so a rejected call leaves the database
+    unchanged.
+
+    Args:
+        database: the database, already at the newest schema (`Database.upgrade`).
     """
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA)
-        with self._connect() as db:
-            columns = {row["name"] for row in db.execute("pragma table_info(assessments)")}
-            if "version" not in columns:  # a file from before charts were cached per version
-                db.execute("alter table assessments add column version integer not null default 0")
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def create(self, name: str, organization: str, include_principles: bool = False) -> Assessment:
         """Start an assessment of the sub-elements, and of the principles when asked."""
@@ -107,50 +145,45 @@ class AssessmentStore(SqliteStore):
             include_principles=include_principles,
             items=sorted(items, key=sort_key),
         )
-        with self._connect() as db:
-            db.execute(
-                "insert into assessments (id, name, organization, created, include_principles, "
-                "items, version) values (:id, :name, :organization, :created, "
-                ":include_principles, :items, :version)",
-                assessment.model_dump() | {"items": ",".join(assessment.items)},
+        with self.database.session() as session:
+            session.add(
+                AssessmentRecord(**assessment.model_dump() | {"items": ",".join(assessment.items)})
             )
         return assessment
 
     def get(self, assessment_id: str) -> Assessment:
         """An assessment by id; raises `NotFound`."""
-        with self._connect() as db:
-            row = db.execute("select * from assessments where id = ?", (assessment_id,)).fetchone()
+        with self.database.session() as session:
+            row = session.scalar(
+                select(AssessmentRecord).where(AssessmentRecord.id == assessment_id)
+            )
         if row is None:
             raise NotFound(f"No assessment has the id '{_shown(assessment_id)}'.")
         return _assessment(row)
 
     def all(self) -> list[Assessment]:
         """Every assessment, newest first (one query)."""
-        with self._connect() as db:
-            rows = db.execute("select * from assessments order by created desc, rowid desc")
-            return [_assessment(row) for row in rows]
+        newest = AssessmentRecord.created.desc(), AssessmentRecord.seq.desc()
+        with self.database.session() as session:
+            return [
+                _assessment(row)
+                for row in session.scalars(select(AssessmentRecord).order_by(*newest))
+            ]
 
     def page(self, limit: int, cursor: str | None = None) -> Page[Assessment]:
         """One page of assessments, newest first: one query per page."""
         limit = check_limit(limit)
-        where, args = "", ()
+        newest = AssessmentRecord.created.desc(), AssessmentRecord.seq.desc()
+        query = select(AssessmentRecord).order_by(*newest).limit(limit + 1)
         if cursor:
-            where, args = (
-                "where (created, rowid) < (?, ?)",
-                tuple(decode_cursor(cursor, (str, int))),
-            )
-        with self._connect() as db:
-            rows = db.execute(
-                f"select rowid, * from assessments {where} "
-                "order by created desc, rowid desc limit ?",
-                (*args, limit + 1),
-            ).fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        last = rows[-1] if more else None
+            key = tuple_(AssessmentRecord.created, AssessmentRecord.seq)
+            query = query.where(key < tuple(decode_cursor(cursor, (str, int))))
+        with self.database.session() as session:
+            rows = session.scalars(query).all()
+        last = rows[limit - 1] if len(rows) > limit else None
         return Page(
-            items=[_assessment(row) for row in rows],
-            next_cursor=encode_cursor(last["created"], last["rowid"]) if last else None,
+            items=[_assessment(row) for row in rows[:limit]],
+            next_cursor=encode_cursor(last.created, last.seq) if last else None,
         )
 
     def version(self, assessment_id: str) -> int:
@@ -160,8 +193,8 @@ class AssessmentStore(SqliteStore):
     def delete(self, assessment_id: str) -> None:
         """Delete an assessment with its scores and agreements; raises `NotFound`."""
         self.get(assessment_id)
-        with self._connect() as db:
-            db.execute("delete from assessments where id = ?", (assessment_id,))
+        with self.database.session() as session:
+            session.execute(delete(AssessmentRecord).where(AssessmentRecord.id == assessment_id))
 
     def _clause(self, assessment: Assessment, clause: str) -> str:
         clause_id = normalize_clause_ref(str(clause))
@@ -197,14 +230,9 @@ class AssessmentStore(SqliteStore):
             evidence=text,
             created=_now(),
         )
-        with self._connect() as db:
-            _bump(db, assessment.id)
-            db.execute(
-                "insert into scores values (?, ?, ?, ?, ?, ?) on conflict "
-                "(assessment_id, assessor, clause) do update set score = excluded.score, "
-                "evidence = excluded.evidence, created = excluded.created",
-                (record.assessment_id, name, clause_id, value, record.evidence, record.created),
-            )
+        with self.database.session() as session:
+            _bump(session, assessment.id)
+            session.merge(ScoreRecord(**record.model_dump()))
         return record
 
     def agree(self, assessment_id: str, clause: str, score: int, reason: str) -> Consensus:
@@ -220,34 +248,30 @@ class AssessmentStore(SqliteStore):
         value = _check_score(score)
         why = _check_text(reason, "reason for the agreed score", 3, MAX_REASON, multiline=True)
         record = Consensus(clause=clause_id, score=value, reason=why, created=_now())
-        with self._connect() as db:
-            _bump(db, assessment.id)
-            db.execute(
-                "insert into consensus values (?, ?, ?, ?, ?) on conflict (assessment_id, clause) "
-                "do update set score = excluded.score, reason = excluded.reason, "
-                "created = excluded.created",
-                (assessment.id, clause_id, value, why, record.created),
-            )
+        with self.database.session() as session:
+            _bump(session, assessment.id)
+            session.merge(ConsensusRecord(assessment_id=assessment.id, **record.model_dump()))
         return record
 
     def scores(self, assessment_id: str) -> list[Score]:
         """Every score of an assessment, by assessor then clause."""
         self.get(assessment_id)
-        with self._connect() as db:
-            rows = db.execute(
-                "select * from scores where assessment_id = ? order by assessor", (assessment_id,)
-            ).fetchall()
-        return [Score(**dict(r)) for r in rows]
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(ScoreRecord)
+                .where(ScoreRecord.assessment_id == assessment_id)
+                .order_by(ScoreRecord.assessor, ScoreRecord.clause)
+            ).all()
+        return [Score.model_validate(row, from_attributes=True) for row in rows]
 
     def agreements(self, assessment_id: str) -> dict[str, Consensus]:
         """The agreed scores of an assessment, by clause."""
         self.get(assessment_id)
-        with self._connect() as db:
-            rows = db.execute(
-                "select clause, score, reason, created from consensus where assessment_id = ?",
-                (assessment_id,),
-            ).fetchall()
-        return {r["clause"]: Consensus(**dict(r)) for r in rows}
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(ConsensusRecord).where(ConsensusRecord.assessment_id == assessment_id)
+            ).all()
+        return {row.clause: Consensus.model_validate(row, from_attributes=True) for row in rows}
 
     def result(self, corpus: Corpus, assessment_id: str) -> AssessmentResult:
         """The consensus view and the report's findings; raises `NotFound`."""

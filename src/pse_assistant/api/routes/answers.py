@@ -9,10 +9,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
-from starlette.concurrency import iterate_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from pse_assistant.answer.conversations import Conversation
+from pse_assistant.answer.conversations import Conversation, FeedbackEntry
 from pse_assistant.answer.models import Answer, AnswerEvent
+from pse_assistant.api.access import CallerDep
 from pse_assistant.api.deps import AssistantDep, PageParams, errors
 from pse_assistant.core.errors import NotFound, PseError
 from pse_assistant.core.fields import Line, OptionalText, Text
@@ -69,15 +70,20 @@ class FeedbackResponse(BaseModel):
 
 
 @router.post("/ask", response_model=Answer, responses=errors(404, 503))
-def ask(body: AskRequest, assistant: AssistantDep) -> Answer:
+def ask(body: AskRequest, assistant: AssistantDep, caller: CallerDep) -> Answer:
     """Answer a question with clause citations; follow-ups use the conversation's context."""
-    return assistant.ask(body.question, body.conversation_id)
+    return assistant.ask(body.question, body.conversation_id, caller.owner)
 
 
 @router.post("/ask/stream", response_class=EventSourceResponse, responses=STREAM | errors(404, 503))
-async def ask_stream(body: AskRequest, assistant: AssistantDep) -> EventSourceResponse:
+async def ask_stream(
+    body: AskRequest, assistant: AssistantDep, caller: CallerDep
+) -> EventSourceResponse:
     """Server-sent events: `token` events while the answer is written, then one `answer` event."""
-    events = assistant.ask_stream(body.question, body.conversation_id)  # 404 before streaming
+    # 404 before streaming; the store is read in a thread, off the event loop
+    events = await run_in_threadpool(
+        assistant.ask_stream, body.question, body.conversation_id, caller.owner
+    )
 
     def encoded() -> Iterator[dict[str, str]]:
         try:
@@ -96,21 +102,33 @@ async def ask_stream(body: AskRequest, assistant: AssistantDep) -> EventSourceRe
 
 
 @router.get("/conversations", response_model=Page[Conversation], responses=errors(404))
-def conversations(assistant: AssistantDep, page: PageParams) -> Page[Conversation]:
-    """Saved conversations, newest first (without their turns), a page at a time."""
-    return assistant.conversation_page(*page)
+def conversations(
+    assistant: AssistantDep, page: PageParams, caller: CallerDep
+) -> Page[Conversation]:
+    """Your saved conversations, newest first (without their turns), a page at a time."""
+    return assistant.conversation_page(*page, owner=caller.owner)
 
 
 @router.get("/conversations/{conversation_id}", response_model=Conversation, responses=errors(404))
-def conversation(conversation_id: ConversationId, assistant: AssistantDep) -> Conversation:
-    """A conversation with every question and answer."""
-    return assistant.conversation(conversation_id)
+def conversation(
+    conversation_id: ConversationId, assistant: AssistantDep, caller: CallerDep
+) -> Conversation:
+    """A conversation of yours with every question and answer (another user's is a 404)."""
+    return assistant.conversation(conversation_id, caller.owner)
 
 
 @router.delete("/conversations/{conversation_id}", status_code=204, responses=errors(404))
-def delete_conversation(conversation_id: ConversationId, assistant: AssistantDep) -> None:
-    """Delete a conversation."""
-    assistant.delete_conversation(conversation_id)
+def delete_conversation(
+    conversation_id: ConversationId, assistant: AssistantDep, caller: CallerDep
+) -> None:
+    """Delete a conversation of yours (another user's is a 404)."""
+    assistant.delete_conversation(conversation_id, caller.owner)
+
+
+@router.get("/feedback", response_model=Page[FeedbackEntry], responses=errors(404))
+def feedback_list(assistant: AssistantDep, page: PageParams) -> Page[FeedbackEntry]:
+    """Answer feedback, oldest first, a page at a time (trainers and admins)."""
+    return assistant.feedback_page(*page)
 
 
 @router.post(
@@ -119,6 +137,8 @@ def delete_conversation(conversation_id: ConversationId, assistant: AssistantDep
     response_model=FeedbackResponse,
     responses=errors(404),
 )
-def feedback(body: FeedbackRequest, assistant: AssistantDep) -> FeedbackResponse:
-    """Record a thumbs up or down on an answer."""
-    return FeedbackResponse(id=assistant.feedback(body.answer_id, body.rating, body.comment))
+def feedback(body: FeedbackRequest, assistant: AssistantDep, caller: CallerDep) -> FeedbackResponse:
+    """Record a thumbs up or down on an answer you were given."""
+    return FeedbackResponse(
+        id=assistant.feedback(body.answer_id, body.rating, body.comment, caller.owner)
+    )

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from pse_assistant.api.access import CallerDep
 from pse_assistant.api.deps import AssistantDep
 from pse_assistant.core.fields import Flag
 from pse_assistant.evals import MetricRow, evaluate, metric_rows
@@ -30,9 +31,10 @@ class EvalResponse(BaseModel):
 
 
 @router.post("/evals", response_model=EvalResponse)
-def evals(body: EvalRequest, assistant: AssistantDep) -> EvalResponse:
+def evals(body: EvalRequest, assistant: AssistantDep, caller: CallerDep) -> EvalResponse:
     """Run the answer-quality evaluation on a shipped split (offline, deterministic metrics)."""
     run, paths = evaluate(assistant, split=body.split, ablation=body.ablation)
+    assistant.record(caller, "eval.run", body.split, "ablation" if body.ablation else "")
     return EvalResponse(
         summary=run.summary,
         headline=metric_rows(run.summary),

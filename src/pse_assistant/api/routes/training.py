@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from pse_assistant.api.access import CallerDep
 from pse_assistant.api.deps import (
     ERRORS,
     AssistantDep,
@@ -106,36 +107,51 @@ def assessment_items(assistant: AssistantDep, principles: bool = False) -> list[
 
 
 @router.post("/assessments", status_code=201, response_model=Assessment, responses=ERRORS)
-def create_assessment(body: NewAssessment, assistant: AssistantDep) -> Assessment:
+def create_assessment(
+    body: NewAssessment, assistant: AssistantDep, caller: CallerDep
+) -> Assessment:
     """Start a self-assessment of the twelve sub-elements (and the fourteen principles, if asked)."""
-    return assistant.training.create(body.name, body.organization, body.include_principles)
+    made = assistant.training.create(body.name, body.organization, body.include_principles)
+    assistant.record(caller, "assessment.create", made.id, made.name)
+    return made
 
 
 @router.get("/assessments", response_model=Page[Assessment], responses=ERRORS)
-def assessments(assistant: AssistantDep, page: PageParams) -> Page[Assessment]:
-    """Assessments, newest first, a page at a time."""
-    return assistant.training.assessment_page(*page)
+def assessments(assistant: AssistantDep, page: PageParams, caller: CallerDep) -> Page[Assessment]:
+    """Assessments, newest first, a page at a time (an assessor sees those they were invited to)."""
+    return assistant.assessment_page_for(caller, *page)
 
 
 @router.get("/assessments/{assessment_id}", response_model=Assessment, responses=ERRORS)
-def assessment(assessment_id: AssessmentId, assistant: AssistantDep) -> Assessment:
+def assessment(
+    assessment_id: AssessmentId, assistant: AssistantDep, caller: CallerDep
+) -> Assessment:
     """One assessment."""
-    return assistant.training.assessment(assessment_id)
+    return assistant.assessment_for(caller, assessment_id)
 
 
 @router.delete("/assessments/{assessment_id}", status_code=204, responses=ERRORS)
-def delete_assessment(assessment_id: AssessmentId, assistant: AssistantDep) -> None:
+def delete_assessment(
+    assessment_id: AssessmentId, assistant: AssistantDep, caller: CallerDep
+) -> None:
     """Delete an assessment with its scores and agreements."""
     assistant.training.delete(assessment_id)
+    assistant.record(caller, "assessment.delete", assessment_id)
 
 
 @router.put(
     "/assessments/{assessment_id}/scores", response_model=Score, responses=errors(404, 409, 422)
 )
-def score(assessment_id: AssessmentId, body: ScoreRequest, assistant: AssistantDep) -> Score:
-    """Record one assessor's score and evidence; scoring again replaces it."""
-    return assistant.training.score(
-        assessment_id, body.assessor, body.clause, body.score, body.evidence
+def score(
+    assessment_id: AssessmentId, body: ScoreRequest, assistant: AssistantDep, caller: CallerDep
+) -> Score:
+    """Record one assessor's score and evidence; scoring again replaces it.
+
+    With sign-in on, the score is the caller's own (`assessor` is ignored), and an assessor may
+    score only an assessment they were invited to.
+    """
+    return assistant.score_as(
+        caller, assessment_id, body.assessor, body.clause, body.score, body.evidence
     )
 
 
@@ -145,17 +161,20 @@ def score(assessment_id: AssessmentId, body: ScoreRequest, assistant: AssistantD
     responses=errors(404, 409, 422),
 )
 def consensus(
-    assessment_id: AssessmentId, body: ConsensusRequest, assistant: AssistantDep
+    assessment_id: AssessmentId, body: ConsensusRequest, assistant: AssistantDep, caller: CallerDep
 ) -> Consensus:
-    """Record the agreed score of an element and its reason."""
-    return assistant.training.agree(assessment_id, body.clause, body.score, body.reason)
+    """Record the agreed score of an element and its reason (written to the audit log)."""
+    return assistant.agree_as(caller, assessment_id, body.clause, body.score, body.reason)
 
 
 @router.get(
     "/assessments/{assessment_id}/result", response_model=AssessmentResult, responses=ERRORS
 )
-def result(assessment_id: AssessmentId, assistant: AssistantDep) -> AssessmentResult:
+def result(
+    assessment_id: AssessmentId, assistant: AssistantDep, caller: CallerDep
+) -> AssessmentResult:
     """The consensus view: each element's scores, spread, disagreements, strengths, improvements."""
+    assistant.assessment_for(caller, assessment_id)
     return assistant.training.result(assessment_id)
 
 
@@ -164,8 +183,11 @@ def result(assessment_id: AssessmentId, assistant: AssistantDep) -> AssessmentRe
     response_class=FileResponse,
     responses=ERRORS | file_responses("png", "svg"),
 )
-def chart(assessment_id: AssessmentId, name: str, assistant: AssistantDep) -> FileResponse:
+def chart(
+    assessment_id: AssessmentId, name: str, assistant: AssistantDep, caller: CallerDep
+) -> FileResponse:
     """A chart: `radar-7.1.png`, `radar-7.2.svg`, ... or `heat-map.png` / `heat-map.svg`."""
+    assistant.assessment_for(caller, assessment_id)
     return download(assistant.assessment_chart_download(assessment_id, name))
 
 
@@ -177,9 +199,11 @@ def chart(assessment_id: AssessmentId, name: str, assistant: AssistantDep) -> Fi
 def report(
     assessment_id: AssessmentId,
     assistant: AssistantDep,
+    caller: CallerDep,
     format: Literal["xlsx", "docx"] = Query(default="xlsx"),
 ) -> FileResponse:
     """The assessment as XLSX (scores, evidence, spread) or DOCX (the report with its charts)."""
+    assistant.assessment_for(caller, assessment_id)
     return download(assistant.assessment_report_download(assessment_id, format))
 
 
