@@ -133,7 +133,9 @@ def test_the_model_gets_the_selected_passages_and_the_situation(
         answer = llm_assistant(real_assistant, tmp_path, server.url).ask(question)
         user = server.requests[0]["messages"][1]["content"]
     assert answer.mode == "llm" and answer.situations == grounded.situations
-    assert "The asker's situation: a small organization; little or no budget." in user
+    assert "The asker's situation: a small organization; little or no budget." in html.unescape(
+        user
+    )
     passages = re.findall(r"<passage [^>]*>\n(.*?)\n</passage>", user, re.S)
     # The passages are the units the grounded answer selected, not whole notes.
     assert passages == [html.escape(c.quote) for c in grounded.citations]

@@ -65,6 +65,7 @@ OFF_TOPIC_VOTE, OFF_TOPIC_DOUBT = 0.5, 0.5
 # is about the corpus whatever its topic words retrieve.
 DOMAIN_NEIGHBOUR = 0.55
 SHORT_QUESTION = 4
+REUSES = {Intent.PLAN, Intent.WORKSHOP}  # answers that may restate the answer they are made from
 OWN_TOPIC = 2  # content words that make a follow-up about something new as well  # content words of a question that may be answered with a glossary entry
 PLANNABLE = {"sub-element", "element", "principle"}
 CLAUSES = 3  # retrieved clauses whose units may compete for an answer
@@ -317,8 +318,9 @@ class Responder:
             ).asked(u.reading.query)
 
         special = self._special(u, context, Composition(self.corpus, selector()), clauses)
-        # A follow-up that would only say again what the answer before said gets the steps instead.
-        if special is not None and not (said(special.text) & before):
+        # A follow-up that would only say again what the answer before said gets the steps instead
+        # (a plan or workshop material made from that answer is what was asked for).
+        if special is not None and (u.intent in REUSES or not said(special.text) & before):
             return special
         ask = Ask(
             Intent.HOW_TO if special is not None else u.intent or Intent.HOW_TO,
