@@ -99,16 +99,7 @@ class Accounts:
         with self.database.session() as session:
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise InvalidInput(f"There is already a user {name!r}.")
-            stamp = now()
-            user = User(
-                name=name,
-                role=role.value,
-                password_hash=hashed,
-                source="local",
-                disabled=False,
-                created=stamp,
-                updated=stamp,
-            )
+            user = _new_user(name, role, hashed, "local")
             session.add(user)
             add_entry(session, actor, "user.add", name, f"role {role.value}")
         return self._info(user)
@@ -272,16 +263,7 @@ class Accounts:
         with self.database.session() as session:
             user = session.scalar(select(User).where(User.name == name))
             if user is None:
-                stamp = now()
-                user = User(
-                    name=name,
-                    role=role.value,
-                    password_hash=None,
-                    source="oidc",
-                    disabled=False,
-                    created=stamp,
-                    updated=stamp,
-                )
+                user = _new_user(name, role, None, "oidc")
                 session.add(user)
                 add_entry(session, actor, "user.add", name, f"role {role.value}")
             elif user.disabled:
@@ -306,3 +288,17 @@ class Accounts:
             with os.fdopen(descriptor, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
         return path.read_text(encoding="utf-8").strip()
+
+
+def _new_user(name: str, role: Role, password_hash: str | None, source: str) -> User:
+    """A user row as created locally (with a password hash) or on a first single sign-on."""
+    stamp = now()
+    return User(
+        name=name,
+        role=role.value,
+        password_hash=password_hash,
+        source=source,
+        disabled=False,
+        created=stamp,
+        updated=stamp,
+    )
