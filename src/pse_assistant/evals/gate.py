@@ -11,7 +11,14 @@ from pse_assistant.core.errors import InvalidInput, display_path
 
 from .dataset import evals_dir
 
-GATING = ("recall@5", "mrr@10", "citation_correctness", "status_accuracy", "pass_rate")
+GATING = (
+    "recall@5",
+    "mrr@10",
+    "citation_correctness",
+    "status_accuracy",
+    "pass_rate",
+    "semantic_coverage",
+)
 
 
 def baseline_path() -> Path:
