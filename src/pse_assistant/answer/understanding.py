@@ -41,7 +41,8 @@ ABOUT = re.compile(
     r"(?: tool| app| assistant)?(?: for)?|are you (?:a )?(?:bot|chatbot|human|ai)|help|what do you know)\b",
     re.IGNORECASE,
 )
-SMALL_TALK_WORDS = 8  # a message longer than this is a question, whatever it starts with
+SMALL_TALK_WORDS = 8
+READ_AS_WORDS = 15  # a corrected question up to this long is shown whole  # a message longer than this is a question, whatever it starts with
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,17 @@ class Reading:
 
     @property
     def read_as(self) -> str:
-        """The "I read this as: …" line when spelling was corrected."""
-        return f"I read this as: “{self.query}”" if self.corrections else ""
+        """The "I read this as: …" line when spelling was corrected.
+
+        A long question is not repeated whole (its corrected words are named instead), so the
+        answer neither grows by a paragraph nor echoes text the asker wanted printed.
+        """
+        if not self.corrections:
+            return ""
+        if len(self.query.split()) <= READ_AS_WORDS:
+            return f"I read this as: “{self.query}”"
+        fixed = ", ".join(f"“{wrong}” as “{right}”" for wrong, right in self.corrections)
+        return f"I read {fixed}."
 
 
 def small_talk(text: str) -> str | None:
