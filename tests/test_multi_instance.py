@@ -14,6 +14,7 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -44,14 +45,14 @@ def pair(
     workdir = tmp_path_factory.mktemp("deployment")
     database = new_database(postgres_server)
     index = real_assistant.settings.data_dir / "chroma"
-    try:
-        with (
-            chroma_server(index, workdir) as chroma,
-            instances(2, workdir, database, chroma) as started,
-        ):
-            yield started[0], started[1]
-    except NotStarted as error:
-        _unavailable(f"the shared deployment did not start: {error}")
+    with ExitStack() as stack:
+        try:
+            chroma = stack.enter_context(chroma_server(index, workdir))
+        except NotStarted as error:
+            _unavailable(f"the Chroma server did not start: {error}")
+        # An app instance that does not start is a failure everywhere, not a missing tool.
+        started = stack.enter_context(instances(2, workdir, database, chroma))
+        yield started[0], started[1]
 
 
 def _ask(instance: Instance, question: str, conversation: str | None = None) -> dict:
