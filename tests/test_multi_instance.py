@@ -107,8 +107,15 @@ def test_scores_sent_to_both_instances_make_one_consensus(
         assert (element["spread"], element["agreed"]) == (2, 3)
 
 
+SENTENCE = f"Our {UNIQUE} rota puts a second clerk on the counter."
+
+
 def _user_hits(instance: Instance) -> list[dict]:
-    found = httpx.post(f"{instance.url}/api/search", json={"query": UNIQUE, "k": 5}, timeout=30)
+    """The ingested passage among the hits of a search in its own words, at the widest `k`:
+    a single user passage can rank below clauses with several good ones (a README limit), and
+    what this test checks is that B searches the new generation, not how it ranks there."""
+    body = {"query": SENTENCE, "k": 50}
+    found = httpx.post(f"{instance.url}/api/search", json=body, timeout=30)
     assert found.status_code == 200, found.text
     return [h for h in found.json()["hits"] if h["origin"] == "user"]
 
@@ -119,12 +126,7 @@ def test_a_document_ingested_beside_one_instance_is_found_by_the_other_without_a
     a, b = pair
     assert _user_hits(b) == []
     note = tmp_path / "counter-queue.md"
-    # Short, so its one passage outranks the corpus for its own word (a longer user passage can
-    # rank below clauses with several good passages: a limit the README states).
-    note.write_text(
-        f"# Quillfeather rota\n\nOur {UNIQUE} rota puts a second clerk on the counter.\n",
-        encoding="utf-8",
-    )
+    note.write_text(f"# Quillfeather rota\n\n{SENTENCE}\n", encoding="utf-8")
     done = subprocess.run(
         [str(PSE), "ingest", str(note)], env=a.env, capture_output=True, text=True, timeout=180
     )
