@@ -1,9 +1,15 @@
 """Server start-up time and /api/ask throughput under concurrent clients on loopback.
 
 Usage: .venv/bin/python benchmarks/bench_serve.py [--seconds 30] [--clients 16 64]
+       .venv/bin/python benchmarks/bench_serve.py --instances 2 [--clients 16]
+       .venv/bin/python benchmarks/bench_serve.py --urls http://127.0.0.1:7860 http://...:7861
 Targets (issue 5): from `pse serve` to ready <= 15 s with a built index; 16 clients for 30 s against
 /api/ask in grounded mode with no errors and at least 20 answers per second. Issue 12 adds 64
-clients and p99: each run prints answers/s, p50/p95/p99 and the errors.
+clients and p99: each run prints answers/s, p50/p95/p99 and the errors. Issue 15 adds the shared
+deployment: `--instances N` starts a throwaway PostgreSQL cluster, `chroma run` on the index just
+built and N `pse serve` processes on one database (as the multi-instance test does), and the
+clients take the instances in turn, as a round-robin load balancer would; `--urls` measures
+instances already running.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from common import DATASETS
@@ -25,6 +32,7 @@ from common import DATASETS
 from pse_assistant.evals.metrics import percentile
 
 PSE = str(Path(sys.executable).with_name("pse"))
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -37,12 +45,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--instances", type=int, default=0, help="a shared deployment of N")
+    parser.add_argument("--urls", nargs="+", default=[], help="instances already running")
     args = parser.parse_args()
+    questions = [
+        json.loads(line).get("question")
+        for line in (DATASETS / "test.jsonl").read_text().splitlines()
+        if json.loads(line).get("question")
+    ]
+    if args.urls:
+        run_load(args.urls, questions, args)
+        return
     data = Path(tempfile.mkdtemp(prefix="pse-bench-serve-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PSE_")} | {
         "PSE_DATA_DIR": str(data)
     }
     subprocess.run([PSE, "index"], env=env, check=True, capture_output=True)
+    if args.instances:
+        shared(data, questions, args)
+    else:
+        embedded(data, env, questions, args)
+
+
+def embedded(data: Path, env: dict[str, str], questions: list[str], args: Any) -> None:
+    """One `pse serve` on the embedded defaults (SQLite, the Chroma folder in the data folder)."""
     port = free_port()
     started = time.perf_counter()
     log = data / "server.log"
@@ -63,15 +89,7 @@ def main() -> None:
             time.sleep(0.1)
         ready = time.perf_counter() - started
         print(f"pse serve to ready (index already built): {ready:.1f} s")
-        questions = [
-            json.loads(line).get("question")
-            for line in (DATASETS / "test.jsonl").read_text().splitlines()
-            if json.loads(line).get("question")
-        ]
-        # The first question loads every chunk and builds BM25 (seconds): measure after it.
-        httpx.post(f"{url}/api/ask", json={"question": questions[0]}, timeout=120)
-        for clients in args.clients:
-            load(url, questions, clients, args.seconds)
+        run_load([url], questions, args)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -79,15 +97,48 @@ def main() -> None:
         print(f"server log: {failures} tracebacks ({log})")
 
 
-def load(url: str, questions: list[str], clients: int, seconds: float) -> None:
-    """`clients` threads asking for `seconds`; prints answers/s, p50/p95/p99 and errors."""
+def shared(data: Path, questions: list[str], args: Any) -> None:
+    """N instances on a throwaway PostgreSQL cluster and `chroma run` over the index in `data`."""
+    sys.path.insert(0, str(ROOT))
+    from tests.deployment import chroma_server, instances
+    from tests.postgres import cluster, new_database, server_bin
+
+    bin_dir = server_bin()
+    if bin_dir is None:
+        sys.exit("PostgreSQL's initdb was not found: apt-get install postgresql")
+    with (
+        cluster(bin_dir) as server,
+        chroma_server(data / "chroma", data) as chroma,
+        instances(args.instances, data, new_database(server), chroma) as started,
+    ):
+        print(f"{len(started)} instances on PostgreSQL and {chroma}", flush=True)
+        run_load([i.url for i in started], questions, args)
+        failures = sum(i.log.read_text().count("Traceback") for i in started)
+        print(f"server logs: {failures} tracebacks ({data})")
+
+
+def run_load(urls: list[str], questions: list[str], args: Any) -> None:
+    """A warm-up question on each instance, then each client count in turn."""
+    # The first question loads every chunk and builds BM25 (seconds): measure after it.
+    for url in urls:
+        httpx.post(f"{url}/api/ask", json={"question": questions[0]}, timeout=120)
+    for clients in args.clients:
+        load(urls, questions, clients, args.seconds)
+
+
+def load(urls: list[str], questions: list[str], clients: int, seconds: float) -> None:
+    """`clients` threads asking for `seconds`; prints answers/s, p50/p95/p99 and errors.
+
+    Client n sends every question to instance n modulo the instances, so each gets an even
+    share, as behind a round-robin balancer (one connection per client, kept alive).
+    """
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def client(offset: int) -> None:
-        with httpx.Client(base_url=url, timeout=60) as http:
+        with httpx.Client(base_url=urls[offset % len(urls)], timeout=60) as http:
             i = offset
             while time.perf_counter() < deadline:
                 question = questions[i % len(questions)]

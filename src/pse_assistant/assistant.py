@@ -57,6 +57,10 @@ if TYPE_CHECKING:
     from pse_assistant.training.workshop import WorkshopPack
 
 
+# Seconds an instance of a shared deployment waits for another one's index build before it gives up.
+INDEX_LOCK_WAIT = 900.0
+
+
 class IngestReport(BaseModel):
     """What `ingest` did: documents added (with chunk counts and clauses) and files refused."""
 
@@ -138,13 +142,12 @@ class Assistant:
         from pse_assistant.search.index import ChunkIndex, make_client
 
         client = self._client or make_client(self.settings.data_dir, self.settings.chroma_url)
-        embedded = self._client is None and not self.settings.chroma_url
         return ChunkIndex(
             client,
             self.embedder,
             model_name=str(getattr(self.embedder, "model_name", type(self.embedder).__name__)),
-            lock_path=self.settings.data_dir / "index.lock" if embedded else None,
             prefix=self.settings.collection_prefix,
+            **self._index_locks("chunks"),
         )
 
     @cached_property
@@ -154,16 +157,37 @@ class Assistant:
         from pse_assistant.search.index import ChunkIndex
         from pse_assistant.search.units import UnitIndex, corpus_units
 
-        embedded = self._client is None and not self.settings.chroma_url
         index = ChunkIndex(
             self.index.client,
             self.embedder,
             model_name=self.index.model_name,
-            lock_path=self.settings.data_dir / "units.lock" if embedded else None,
             prefix=self.settings.collection_prefix,
             kind="units",
+            **self._index_locks("units"),
         )
         return UnitIndex(index, lambda: [*corpus_units(self.corpus), *example_units()])
+
+    def _index_locks(self, kind: str) -> dict[str, Any]:
+        """How writers of one kind of collection take turns.
+
+        Embedded: a file in the data folder, failing at once when taken (one machine, one
+        person). On a Chroma server every instance of the deployment writes to the same
+        collections: with PostgreSQL they take an advisory lock named after the collection prefix
+        (so two deployments sharing one server do not wait for each other), otherwise a file lock
+        in the data folder (instances on one machine); either way a second writer waits for the
+        first, then finds the index up to date instead of building it again.
+        """
+        lock_name = "index.lock" if kind == "chunks" else f"{kind}.lock"
+        if self._client is not None and not self.settings.chroma_url:
+            return {}  # a client the caller made (tests): no lock, as before
+        if not self.settings.chroma_url:
+            return {"lock_path": self.settings.data_dir / lock_name}
+        from pse_assistant.core.db import database_url
+
+        if not database_url(self.settings).startswith("postgresql"):
+            return {"lock_path": self.settings.data_dir / lock_name, "lock_wait": INDEX_LOCK_WAIT}
+        name = f"pse-index:{self.settings.collection_prefix}:{kind}"
+        return {"writer_lock": lambda: self.database.advisory_lock(name, wait=INDEX_LOCK_WAIT)}
 
     @cached_property
     def vocabulary(self) -> Vocabulary:

@@ -13,7 +13,9 @@ touches saved work.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from pse_assistant.core.errors import BackendUnavailable
+from pse_assistant.core.errors import BackendUnavailable, PseError
 
 if TYPE_CHECKING:
     from pse_assistant.core.settings import Settings
@@ -39,6 +41,12 @@ MIGRATIONS = "pse_assistant:migrations"
 # two upgrades in one process (two assistants' first requests at once) must take turns. Other
 # processes are kept apart by the database itself (the write lock, or the advisory lock).
 _ALEMBIC = threading.Lock()
+
+
+def lock_key(name: str) -> int:
+    """A stable 64-bit advisory lock key for a name (PostgreSQL keys are signed bigints)."""
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class Base(DeclarativeBase):
@@ -113,6 +121,42 @@ class Database:
         """
         if self.dialect == "postgresql":
             session.execute(text("select pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+    @contextmanager
+    def advisory_lock(self, name: str, wait: float, poll: float = 0.5) -> Iterator[None]:
+        """Hold a PostgreSQL session advisory lock named `name` for the block (several instances).
+
+        Why a session lock on its own autocommit connection: an index build takes minutes, and a
+        transaction held open that long would keep vacuum from cleaning up; the lock also ends by
+        itself when a crashed instance's connection drops. `pg_try_advisory_lock` is polled rather
+        than `pg_advisory_lock` waited on, so a waiting instance gives up after `wait` seconds
+        with a message instead of hanging.
+
+        Raises:
+            PseError: another instance held the lock for longer than `wait` seconds.
+            BackendUnavailable: the database cannot be reached.
+        """
+        if self.dialect != "postgresql":
+            raise PseError("Advisory locks need PostgreSQL; SQLite deployments use a file lock.")
+        key = lock_key(name)
+        deadline = time.monotonic() + wait
+        try:
+            with self.engine.connect() as raw:
+                connection = raw.execution_options(isolation_level="AUTOCOMMIT")
+                try_lock = text("select pg_try_advisory_lock(:key)")
+                while not connection.execute(try_lock, {"key": key}).scalar():
+                    if time.monotonic() >= deadline:
+                        raise PseError(
+                            f"Another instance has held the lock {name!r} for over {wait:.0f} s; "
+                            "try again when it finishes."
+                        )
+                    time.sleep(poll)
+                try:
+                    yield
+                finally:
+                    connection.execute(text("select pg_advisory_unlock(:key)"), {"key": key})
+        except (OperationalError, InterfaceError) as error:
+            raise _unavailable(self, error) from error
 
     def upgrade(self) -> None:
         """Bring the schema to the newest revision (Alembic `upgrade head`), in one transaction.

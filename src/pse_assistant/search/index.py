@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ USER_LABEL = "your document, not reviewed"
 Origin = Literal["corpus", "user"]
 _EMBED_BATCH = 64  # chunks embedded per write to Chroma: also how often a build reports progress
 _COPY_BATCH = 1024  # unchanged chunks copied per write: no model involved, so larger is faster
+WriterLock = Callable[[], AbstractContextManager[None]]
 
 
 def make_client(data_dir: Path, chroma_url: str | None = None) -> Any:
@@ -111,7 +112,13 @@ class ChunkIndex:
         client: a Chroma client (`PersistentClient`, `HttpClient` or `EphemeralClient`).
         embedder: the LangChain embeddings used for new chunks and for queries.
         model_name: recorded with each generation; a different model forces re-embedding.
-        lock_path: a file used to let one writer at a time work on an embedded store.
+        lock_path: a file used to let one writer at a time work on an embedded store (or on a
+            Chroma server whose instances share one machine and no PostgreSQL).
+        lock_wait: seconds a writer waits for `lock_path` before giving up; 0 fails at once (the
+            terminal's `pse ingest` says another process is writing).
+        writer_lock: a lock shared by every instance of a deployment (a PostgreSQL advisory lock),
+            used instead of `lock_path`; several instances on one Chroma server build one at a
+            time, and the one that waited then finds the index already up to date.
         prefix: collection name prefix, so several indexes can share one Chroma server.
         kind: what the collections hold (`chunks` for search, `units` for the sentences and list
             items answers are composed from), so two indexes can live side by side.
@@ -125,11 +132,15 @@ class ChunkIndex:
         lock_path: Path | None = None,
         prefix: str = "pse",
         kind: str = "chunks",
+        lock_wait: float = 0.0,
+        writer_lock: WriterLock | None = None,
     ) -> None:
         self.client = client
         self.embedder = embedder
         self.model_name = model_name
         self.lock_path = lock_path
+        self.lock_wait = lock_wait
+        self.writer_lock = writer_lock
         self.prefix = f"{prefix}_{kind}_g"
         self._cache: tuple[str, list[Document]] | None = None
         self._vectors: tuple[str, np.ndarray] | None = None
@@ -144,11 +155,21 @@ class ChunkIndex:
         return sorted(ours, key=lambda c: c.name)
 
     def active(self) -> Any | None:
-        """The newest complete generation, or None before the first build."""
-        complete = [c for c in self._generations() if (c.metadata or {}).get("complete")]
-        if not complete:
-            return None
-        return self.client.get_collection(complete[-1].name, embedding_function=None)
+        """The newest complete generation, or None before the first build.
+
+        Another instance may switch generations and delete the one just listed before it is
+        opened; the listing is then read once more, and the new generation is the answer.
+        """
+        for attempt in range(2):
+            complete = [c for c in self._generations() if (c.metadata or {}).get("complete")]
+            if not complete:
+                return None
+            try:
+                return self.client.get_collection(complete[-1].name, embedding_function=None)
+            except Exception as exc:
+                if attempt:
+                    raise BackendUnavailable(f"The vector store cannot be read: {exc}") from exc
+        return None  # unreachable: the second attempt returns or raises
 
     def require_active(self) -> Any:
         """The active generation; raises `IndexNotReady` when there is none."""
@@ -227,17 +248,27 @@ class ChunkIndex:
     # -- writing -------------------------------------------------------------------------------
     @contextmanager
     def _writing(self) -> Iterator[None]:
+        if self.writer_lock is not None:
+            with self.writer_lock():
+                yield
+            return
         if self.lock_path is None:
             yield
             return
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.lock_wait
         with self.lock_path.open("w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise PseError(
-                    "Another process is writing to the index right now; try again when it finishes."
-                ) from None
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise PseError(
+                            "Another process is writing to the index right now; "
+                            "try again when it finishes."
+                        ) from None
+                    time.sleep(0.5)
             try:
                 yield
             finally:
