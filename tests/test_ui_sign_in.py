@@ -4,22 +4,19 @@ a hidden tab's event directly)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from gradio_client import Client
 
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.server import create_app
 from pse_ui.signin import login_page, safe_next
 from tests.accounts_fixtures import PASSWORD, Site, make_site
+from tests.live import serving
 from tests.test_ui import CHROMIUM, CHROMIUM_FLAGS, WAIT, _needed
 
 pytestmark = pytest.mark.slow  # a live server on a loopback port
@@ -31,21 +28,8 @@ def served(
 ) -> Iterator[tuple[str, Site]]:
     """The whole app (API and UI) with sign-in on, on a loopback port."""
     site = make_site(tmp_path_factory.mktemp("ui-auth") / "data", corpus, fake_index)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(site.assistant, refresh_index=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}", site
-    server.should_exit = True
-    server.force_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(site.assistant, refresh_index=False)) as url:
+        yield url, site
 
 
 def _session(url: str, name: str) -> dict[str, str]:
