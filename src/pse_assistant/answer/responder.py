@@ -317,7 +317,8 @@ class Responder:
                 self.parts.units(), u.vector, weights, u.reading.situations, avoid=before
             ).asked(u.reading.query)
 
-        special = self._special(u, context, Composition(self.corpus, selector()), clauses)
+        chosen = selector()
+        special = self._special(u, context, Composition(self.corpus, chosen), clauses)
         # A follow-up that would only say again what the answer before said gets the steps instead
         # (a plan or workshop material made from that answer is what was asked for).
         if special is not None and (u.intent in REUSES or not said(special.text) & before):
@@ -331,7 +332,8 @@ class Responder:
             u.follow_up,
             related=self._related(u, clauses),
         )
-        return Composer(self.corpus, selector()).compose(ask)
+        # A rejected special answer marked its sentences as said: the steps start from a fresh one.
+        return Composer(self.corpus, chosen if special is None else selector()).compose(ask)
 
     def _special(
         self, u: Understood, context: Context, out: Composition, clauses: list[str]
