@@ -73,6 +73,7 @@ CLOSE = 0.6  # ...when their retrieval score is at least this share of the best 
 RELATED = 0.5  # ...and "also relevant" from this share of the best score
 TERM_RANK = 2  # a clause the glossary ties to a term the question uses competes from this rank
 SPECIFIC = {"sub-element", "principle"}
+GROUP_RANK = 2  # a group note retrieval ranks first joins the answer at this place in its clauses
 GROUP_QUESTION = (
     r"\b(the model|whole (?:organi[sz]ation|standard)|overall|across the (?:whole )?organi[sz]ation|"
     r"get(?:ting)? started|where (?:do|should|can) (?:we|i) (?:start|begin)|all (?:the )?(?:principles|elements)|"
@@ -242,7 +243,8 @@ class Responder:
         """The clauses to answer from: named ones, the conversation's, or the best retrieved.
 
         Without a named clause the answer comes from the best principle or sub-element and any other
-        that retrieval scores close to it (group notes only when the question is about the groups).
+        that retrieval scores close to it. A group note leads only when the question is about the
+        groups; when retrieval ranks one first it joins behind the two best specific clauses.
         """
         named = context.focus if u.follow_up else u.refs.clauses
         ranked = list(u.result.clauses)
@@ -260,6 +262,8 @@ class Responder:
             specific = [c for c in ranked if kinds.get(c) in SPECIFIC] or ranked
             specific = self._with_term(u.reading.query, specific)
             pool += rank_clauses(self.parts.units(), u.vector, specific, self._fit(u)) or specific
+            if group and group[0] not in pool:  # retrieval's best passages are the group's
+                pool.insert(GROUP_RANK, group[0])
             top = max((scores.get(c, 0.0) for c in pool[:1]), default=0.0) or 1.0
             clauses = [c for c in pool[:CLAUSES] if scores.get(c, 0.0) >= CLOSE * top] or pool[:1]
         if u.intent == Intent.COMPARISON and len(clauses) < 2:
