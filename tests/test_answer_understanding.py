@@ -171,6 +171,26 @@ def test_a_group_note_that_retrieval_ranks_first_joins_the_answer_behind_the_spe
     assert any(depth < 2 for depth in kinds.values()), answer["clauses"]
 
 
+def test_an_indicators_question_lists_the_indicators_of_the_clause_it_is_about(
+    api: TestClient,
+) -> None:
+    # 7.3.3's steps are closer to the words of the question than its indicators are; the
+    # indicators are still what was asked for.
+    answer = ask(api, "kpis for innovation management please, and not 'number of ideas submitted'")
+    assert answer["intent"] == "indicators"
+    quoted = {(c["clause"], c["section"]) for c in answer["citations"]}
+    assert ("7.3.3", "Indicators") in quoted, quoted
+
+
+def test_a_plan_made_from_an_answer_does_not_say_its_sentences_again(api: TestClient) -> None:
+    first = ask(api, "How do we manage innovation as a system instead of one-off projects?")
+    plan = ask(api, "make that a plan", first["conversation_id"])
+    assert plan["intent"] == "plan"
+    assert "7.3.3" in plan["clauses"]
+    assert "Objectives:" in plan["answer"]
+    assert not statements(plan["answer"]) & statements(first["answer"])
+
+
 def test_follow_ups_keep_context_and_never_repeat_the_answer_before(api: TestClient) -> None:
     first = ask(api, "What indicators should a contact centre report to its board?")
     conversation = first["conversation_id"]

@@ -530,7 +530,7 @@ class Assistant:
                 )
             yield event
 
-    def _plan_answer(self, clause_id: str) -> Composed:
+    def _plan_answer(self, clause_id: str, said_before: set[str]) -> Composed:
         """A plan request in a chat gets a plan for a typical organization, with how to tailor it."""
         from pse_assistant.answer.special import compose_plan
         from pse_assistant.plans.models import PlanRequest
@@ -542,6 +542,7 @@ class Assistant:
             self.corpus,
             self.draft_plan(request),
             f'pse plan {clause_id} --org "your organization" --out plan.docx',
+            said_before,
         )
 
     def conversation_list(self, owner: str | None = None) -> list[Conversation]:

@@ -80,7 +80,7 @@ GROUP_QUESTION = (
     r"the (?:principles|elements)|scope|the terms|benefits|the standard as a whole|"
     r"(?:implement|adopt|introduc|start)\w* (?:with )?(?:iso )?11367)\b"
 )
-PlanDrafter = Callable[[str], Composed | None]
+PlanDrafter = Callable[[str, set[str]], Composed | None]  # (clause, sentences said before)
 
 
 @dataclass
@@ -357,7 +357,7 @@ class Responder:
             kinds = {c.id: c.kind.value for c in self.corpus.structure}
             candidates = [*clauses, *u.result.clauses]
             target = next((c for c in candidates if kinds.get(c) in PLANNABLE), None)
-            if target and (planned := self.parts.plan(target)) is not None:
+            if target and (planned := self.parts.plan(target, set(out.said))) is not None:
                 return planned
         if intent == Intent.CROSSWALK:
             return crosswalk(out, u.reading.query, clauses)

@@ -38,7 +38,9 @@ SECTION_WEIGHT = 0.35  # how well the unit's section fits what was asked (0 to 1
 CLAUSE_WEIGHT = 0.6  # the clause's retrieval score against the best clause's, squared (0 to 1)
 LEXICAL_WEIGHT = 0.3  # the share of the question's content words the unit uses (0 to 1)
 SITUATION_WEIGHT = 0.06  # a unit that speaks to the recognised situation
-RELEVANCE_FLOOR = 0.25  # units this far below their clause's closest unit are not candidates
+# Units this far below the closest unit of their clause and kind are not candidates (per kind, so a
+# close step does not rule out the indicators of its clause that an indicators question asks for).
+RELEVANCE_FLOOR = 0.25
 MMR_LAMBDA = 0.72  # relevance against novelty when picking the next unit
 RANK_PRIOR = (
     0.3  # what first place in retrieval is worth against a unit's closeness, when ranking clauses
@@ -126,10 +128,10 @@ class Selector:
         if not rows:
             return []
         relevance = self.matrix.vectors[rows] @ self.vector
-        best: dict[str, float] = {}
+        best: dict[tuple[str, UnitKind], float] = {}
         for row, rel in zip(rows, relevance, strict=True):
-            clause = self.matrix.units[row].clause
-            best[clause] = max(best.get(clause, -1.0), float(rel))
+            key = self._floor_key(self.matrix.units[row])
+            best[key] = max(best.get(key, -1.0), float(rel))
         scored = []
         for row, rel in zip(rows, relevance, strict=True):
             unit = self.matrix.units[row]
@@ -142,7 +144,11 @@ class Selector:
                 score += SITUATION_WEIGHT
             scored.append(Scored(row, unit, float(rel), score))
         scored.sort(key=lambda s: -s.score)
-        return [s for s in scored if s.relevance >= best[s.unit.clause] - RELEVANCE_FLOOR]
+        return [s for s in scored if s.relevance >= best[self._floor_key(s.unit)] - RELEVANCE_FLOOR]
+
+    @staticmethod
+    def _floor_key(unit: Unit) -> tuple[str, UnitKind]:
+        return (unit.clause, unit.kind)
 
     def fresh(self, text: str) -> bool:
         """Whether none of the text's sentences was said already."""

@@ -7,6 +7,7 @@ summary, a quiz question, a plan's own steps) with the clause cited, and never s
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from pse_assistant.answer.composer import Composed, Composition
 from pse_assistant.core.text import lead, trim_sentences
@@ -152,15 +153,24 @@ def workshop(out: Composition, clauses: list[str]) -> Composed:
     return out.finish([main, *[c for c in clauses if c != main]])
 
 
-def compose_plan(corpus: Corpus, plan: ActionPlan, command: str) -> Composed:
-    """A chat-sized view of a drafted plan: its summary, objectives and first actions, each cited."""
+def compose_plan(
+    corpus: Corpus, plan: ActionPlan, command: str, said_before: Collection[str] = ()
+) -> Composed:
+    """A chat-sized view of a drafted plan: its summary, objectives and first actions, each cited.
+
+    An objective that would say again a sentence of `said_before` (the answer the plan is made
+    from) is left to the full plan.
+    """
     out = Composition(corpus)
+    out.said |= set(said_before)
     main = plan.clauses[0]
     note = corpus.note(main)
     brief = note.section("In brief") if note else None
     summary = lead(brief.text, 2) if brief else plan.title
     out.say(f"**{plan.title}.** {plan.summary} {out.cite(main, 'In brief', summary)}")
-    out.say("Objectives:\n\n" + "\n".join(f"- {o.text}" for o in plan.objectives[:3]))
+    objectives = [o.text for o in plan.objectives if out.fresh(o.text)][:3]
+    if objectives:
+        out.say("Objectives:\n\n" + "\n".join(f"- {o}" for o in objectives))
     lines = []
     for action in plan.actions[:10]:
         source = corpus.note(action.source_clause)

@@ -77,7 +77,9 @@ def run_eval(
         label: a name for the run (the split or the dataset file), kept in the summary.
     """
     started = time.perf_counter()
-    assistant.ensure_index()
+    # Bring the index up to date with the corpus (only changed passages are embedded): a run on an
+    # index built before the notes or the example questions changed would score the old corpus.
+    assistant.build_index()
     assistant.search("warm up", k=1)  # load the model now, not inside the first item's latency
     results = []
     matcher = _matcher(assistant)
