@@ -191,6 +191,26 @@ def test_a_plan_made_from_an_answer_does_not_say_its_sentences_again(api: TestCl
     assert not statements(plan["answer"]) & statements(first["answer"])
 
 
+def test_a_follow_up_that_only_adds_a_situation_stays_on_the_topic(api: TestClient) -> None:
+    first = ask(api, "How do we set up a gifts and hospitality register?")
+    assert first["clauses"][0] == "7.2.3"
+    small = ask(api, "and for a small team?", first["conversation_id"])
+    assert small["situations"] == ["a small organization"]
+    assert small["clauses"] == ["7.2.3"]  # not employee engagement, for the word "team"
+    assert small["answer"].startswith("For your situation (a small organization)")
+    assert not statements(small["answer"]) & statements(first["answer"])
+
+
+def test_a_question_about_adopting_the_standard_is_not_read_as_a_crosswalk(
+    api: TestClient,
+) -> None:
+    answer = ask(
+        api, "How should a municipality get started with ISO 11367 across the whole organisation?"
+    )
+    assert answer["intent"] == "how-to"
+    assert any(c.count(".") < 2 for c in cited(answer)), answer["clauses"]  # the model's own note
+
+
 def test_follow_ups_keep_context_and_never_repeat_the_answer_before(api: TestClient) -> None:
     first = ask(api, "What indicators should a contact centre report to its board?")
     conversation = first["conversation_id"]

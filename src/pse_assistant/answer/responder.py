@@ -53,6 +53,7 @@ from pse_assistant.core.errors import BackendUnavailable
 from pse_assistant.core.text import sentences
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.references import References, find_references
+from pse_assistant.plans.situations import without
 from pse_assistant.search.retrieval import MAX_QUERY_CHARS, Hit, SearchResult, content_words
 from pse_assistant.search.units import UnitKind, UnitMatrix
 
@@ -74,6 +75,7 @@ RELATED = 0.5  # ...and "also relevant" from this share of the best score
 TERM_RANK = 2  # a clause the glossary ties to a term the question uses competes from this rank
 SPECIFIC = {"sub-element", "principle"}
 GROUP_RANK = 2  # a group note retrieval ranks first joins the answer at this place in its clauses
+GROUP_DEPTH = 3  # a question about the groups leads with the best group note this high
 GROUP_QUESTION = (
     r"\b(the model|whole (?:organi[sz]ation|standard)|overall|across the (?:whole )?organi[sz]ation|"
     r"get(?:ting)? started|where (?:do|should|can) (?:we|i) (?:start|begin)|all (?:the )?(?:principles|elements)|"
@@ -250,15 +252,21 @@ class Responder:
         ranked = list(u.result.clauses)
         if u.intent == Intent.CROSSWALK and not u.refs.clauses:
             return ranked[:3] or ["1"]
-        if u.follow_up and len(own_topic(u.reading.query)) >= OWN_TOPIC:
+        # A situation ("and for a small team?") asks for the same topic, tailored.
+        if (
+            u.follow_up
+            and len(own_topic(without(u.reading.query, u.reading.situations))) >= OWN_TOPIC
+        ):
             return self._moved_on(u, named)
         if named:
             clauses = list(named)
         else:
             kinds = {c.id: c.kind.value for c in self.corpus.structure}
             scores = u.result.clause_scores
-            group = ranked[:1] if ranked and kinds.get(ranked[0]) not in SPECIFIC else []
-            pool = group if group and _about_groups(u.reading.query) else []
+            groups = [c for c in ranked[:GROUP_DEPTH] if kinds.get(c) not in SPECIFIC]
+            about_groups = _about_groups(u.reading.query)
+            group = groups[:1] if about_groups or ranked[:1] == groups[:1] else []
+            pool = list(group) if about_groups else []
             specific = [c for c in ranked if kinds.get(c) in SPECIFIC] or ranked
             specific = self._with_term(u.reading.query, specific)
             pool += rank_clauses(self.parts.units(), u.vector, specific, self._fit(u)) or specific

@@ -8,6 +8,7 @@ turns them into risks with mitigations. Both read this table, so the words mean 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -66,6 +67,13 @@ def constraint_situations() -> list[Situation]:
 def recognise(text: str, only: tuple[str, ...] = ANSWER_SITUATIONS) -> list[Situation]:
     """The situations a text reveals, in the table's order."""
     return [s for s in SITUATIONS if s.id in only and s.found_in(text)]
+
+
+def without(text: str, situations: Sequence[Situation]) -> str:
+    """The text with the words that revealed `situations` taken out ("and for a small team?")."""
+    for situation in situations:
+        text = re.sub(situation.pattern, " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def describe(situations: list[Situation]) -> str:
