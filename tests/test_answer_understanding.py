@@ -93,6 +93,17 @@ def test_typos_are_read_as_meant_and_say_so(api: TestClient) -> None:
     assert "I read this as" not in right["answer"]
 
 
+def test_another_form_of_a_known_word_is_not_corrected(api: TestClient) -> None:
+    # The vocabulary knows "allocation" and "allocated", not "allocating": still a real word.
+    answer = ask(
+        api,
+        "One of our housing officers is allocating adapted flats and it turns out an applicant "
+        "is her neighbour. How do we handle that?",
+    )
+    assert "I read" not in answer["answer"]
+    assert answer["clauses"][0] == "7.2.3"
+
+
 @pytest.mark.parametrize(("message", "words"), [("hi", "Hello!"), ("thanks!", "You're welcome")])
 def test_greetings_and_thanks_get_a_friendly_reply(
     api: TestClient, message: str, words: str

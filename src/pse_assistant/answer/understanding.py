@@ -41,6 +41,25 @@ ABOUT = re.compile(
     r"(?: tool| app| assistant)?(?: for)?|are you (?:a )?(?:bot|chatbot|human|ai)|help|what do you know)\b",
     re.IGNORECASE,
 )
+# Word endings that make other forms of one stem ("allocat-ing", "allocat-ion", "allocat-ed"),
+# longest first so a word is cut at its longest ending.
+ENDINGS = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ions",
+    "ing",
+    "ion",
+    "ers",
+    "ed",
+    "es",
+    "er",
+    "ly",
+    "s",
+    "e",
+    "",
+)
 SMALL_TALK_WORDS = 8
 READ_AS_WORDS = 15  # a corrected question up to this long is shown whole  # a message longer than this is a question, whatever it starts with
 
@@ -103,9 +122,22 @@ class Vocabulary:
         self._lock = threading.Lock()
 
     def known(self, word: str) -> bool:
-        """Whether a word needs no correction."""
+        """Whether a word is English: the corpus's own or a common one."""
         lowered = word.lower()
         return lowered in self.counts or lowered in self.common
+
+    def form_of_known(self, word: str) -> bool:
+        """Whether a word is another form of a known one, so not a typo to correct.
+
+        The model's vocabulary holds "allocation" and "allocated" but not "allocating". (Not used
+        to tell English from other languages: "traiter" would pass as a form of "trait".)
+        """
+        lowered = word.lower()
+        for ending in ENDINGS:
+            stem = lowered.removesuffix(ending)
+            if ending and stem != lowered and len(stem) >= 4:
+                return any(self.known(stem + other) for other in ENDINGS if other != ending)
+        return False
 
     def english_share(self, text: str) -> float:
         """The share of a text's words that are English (corpus or common words)."""
@@ -139,7 +171,13 @@ class Vocabulary:
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
-            if len(word) < 4 or not word.islower() or self.known(word) or _contraction(word):
+            if (
+                len(word) < 4
+                or not word.islower()
+                or self.known(word)
+                or self.form_of_known(word)
+                or _contraction(word)
+            ):
                 return word
             rare = word in self.rare  # "handel" is a word, but here surely "handle"
             distance = 1 if len(word) < 6 or rare else 2
