@@ -104,7 +104,18 @@ def test_another_form_of_a_known_word_is_not_corrected(api: TestClient) -> None:
     assert answer["clauses"][0] == "7.2.3"
 
 
-@pytest.mark.parametrize(("message", "words"), [("hi", "Hello!"), ("thanks!", "You're welcome")])
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("hi", "Hello!"),
+        ("thanks!", "You're welcome"),
+        # No pattern knows these; the nearest example questions do.
+        ("Morning!", "Hello!"),
+        ("Appreciate it", "You're welcome"),
+        ("Bonjour", "Hello!"),
+        ("hi, what can you help me with?", "I'm pse-assistant"),
+    ],
+)
 def test_greetings_and_thanks_get_a_friendly_reply(
     api: TestClient, message: str, words: str
 ) -> None:
@@ -145,6 +156,13 @@ def test_another_language_gets_a_notice_in_it_and_the_best_answer(
 )
 def test_unrelated_questions_are_still_declined(api: TestClient, question: str) -> None:
     assert ask(api, question)["status"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "question", ["complaints", "accessibility", "hi, how do I handle complaints?"]
+)
+def test_a_short_question_on_topic_is_answered_not_greeted(api: TestClient, question: str) -> None:
+    assert ask(api, question)["status"] == "answered"
 
 
 @pytest.mark.parametrize(

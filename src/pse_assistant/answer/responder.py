@@ -48,7 +48,7 @@ from pse_assistant.answer.special import (
     summary,
     workshop,
 )
-from pse_assistant.answer.understanding import Reading, Vocabulary, read
+from pse_assistant.answer.understanding import SMALL_TALK_WORDS, Reading, Vocabulary, read
 from pse_assistant.core.errors import BackendUnavailable
 from pse_assistant.core.text import sentences
 from pse_assistant.corpus.loader import Corpus
@@ -66,6 +66,9 @@ OFF_TOPIC_VOTE, OFF_TOPIC_DOUBT = 0.5, 0.5
 # is about the corpus whatever its topic words retrieve.
 DOMAIN_NEIGHBOUR = 0.55
 SHORT_QUESTION = 4
+# A message of at most SMALL_TALK_WORDS words is small talk when this share of its nearest example
+# questions are greetings, thanks or questions about the assistant, the nearest this close.
+CHAT, CHAT_VOTE, CHAT_SIMILARITY = frozenset({"greeting", "thanks", "about"}), 0.6, 0.45
 REUSES = {Intent.PLAN, Intent.WORKSHOP}  # answers that may restate the answer they are made from
 OWN_TOPIC = 2  # content words that make a follow-up about something new as well  # content words of a question that may be answered with a glossary entry
 PLANNABLE = {"sub-element", "element", "principle"}
@@ -173,6 +176,8 @@ class Responder:
         reading = read(text, self.parts.vocabulary)
         if reading.small_talk is not None:
             return SmallTalk.answer(question, reading.small_talk), []
+        if not refs and (kind := self._chatter(reading)) is not None:
+            return SmallTalk.answer(question, kind), []
         understood = self._understand(text, reading, refs, context)
         if understood is None:
             result = self.parts.search(reading.query, 8)
@@ -223,6 +228,25 @@ class Responder:
                 f"The question looks {reading.language.name}; the guidance is in English."
             )
         return understood
+
+    def _chatter(self, reading: Reading) -> str | None:
+        """ "greeting", "thanks" or "about" for a short message whose nearest examples are those.
+
+        Catches what the patterns do not ("Morning!", "appreciate it", "bonjour"); a short message
+        that retrieval finds on topic is a question, however friendly.
+        """
+        if len(reading.text.split()) > SMALL_TALK_WORDS:
+            return None
+        matrix = self.parts.units()
+        vector = np.asarray(self.parts.vector(reading.text), dtype=np.float32)
+        labels = [matrix.units[r].label for r in matrix.questions]
+        votes = neighbour_votes(vector, matrix.vectors[matrix.questions], labels)
+        chat = {k: v for k, v in votes.items() if k in CHAT}
+        if sum(chat.values()) < CHAT_VOTE or votes.get("_best", 0.0) < CHAT_SIMILARITY:
+            return None
+        if self.parts.search(reading.text, 8).best_similarity >= ON_TOPIC_SIMILARITY:
+            return None
+        return max(chat, key=lambda k: chat[k])
 
     def _off_topic(self, reading: Reading, result: SearchResult, votes: dict[str, float]) -> bool:
         """Unrelated to the corpus: weak retrieval, or neighbours that are off-topic questions."""
