@@ -152,7 +152,12 @@ def test_another_language_gets_a_notice_in_it_and_the_best_answer(
 
 @pytest.mark.parametrize(
     "question",
-    ["What's the weather in Paris tomorrow?", "Can you recommend a good recipe for lentil soup?"],
+    [
+        "What's the weather in Paris tomorrow?",
+        "Can you recommend a good recipe for lentil soup?",
+        # A resident's own request to a service is not a question about running one.
+        "How do I apply for housing benefit?",
+    ],
 )
 def test_unrelated_questions_are_still_declined(api: TestClient, question: str) -> None:
     assert ask(api, question)["status"] == "out_of_scope"
