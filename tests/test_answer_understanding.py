@@ -245,6 +245,26 @@ def test_a_question_about_adopting_the_standard_is_not_read_as_a_crosswalk(
     assert any(c.count(".") < 2 for c in cited(answer)), answer["clauses"]  # the model's own note
 
 
+@pytest.mark.parametrize(
+    ("question", "drafted"),
+    [
+        ("Draft a one-year plan to improve how we handle complaints.", "over 12 months"),
+        ("Make a 6-month plan to reduce repeat calls to our contact centre.", "over 6 months"),
+        (
+            "Draft a two-year plan on accessibility for a small council with no budget.",
+            "(a small public organization) over 24 months",
+        ),
+    ],
+)
+def test_a_plan_asked_for_in_so_many_words_is_drafted_as_asked(
+    api: TestClient, question: str, drafted: str
+) -> None:
+    answer = ask(api, question)
+    assert answer["intent"] == "plan"
+    assert "**Action plan:" in answer["answer"]
+    assert drafted in answer["answer"]
+
+
 def test_follow_ups_keep_context_and_never_repeat_the_answer_before(api: TestClient) -> None:
     first = ask(api, "What indicators should a contact centre report to its board?")
     conversation = first["conversation_id"]

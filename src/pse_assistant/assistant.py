@@ -530,13 +530,19 @@ class Assistant:
                 )
             yield event
 
-    def _plan_answer(self, clause_id: str, said_before: set[str]) -> Composed:
-        """A plan request in a chat gets a plan for a typical organization, with how to tailor it."""
+    def _plan_answer(self, clause_id: str, question: str, said_before: set[str]) -> Composed:
+        """A plan request in a chat gets a plan for a typical organization, with how to tailor it.
+
+        What the question says is kept: its horizon ("a 6-month plan"), a small or national
+        organization, and its constraints (no budget, unions, a hiring freeze).
+        """
         from pse_assistant.answer.special import compose_plan
         from pse_assistant.plans.models import PlanRequest
+        from pse_assistant.plans.situations import plan_profile
 
-        request = PlanRequest(
-            clauses=[clause_id], organization="public service organization", maturity=2
+        request = PlanRequest.model_validate(
+            {"clauses": [clause_id], "organization": "public service organization", "maturity": 2}
+            | plan_profile(question)
         )
         return compose_plan(
             self.corpus,

@@ -48,7 +48,7 @@ NON_DOMAIN = frozenset({"greeting", "thanks", "about", "out-of-scope"})
 STRONG, WEAK = 0.6, 0.2
 # Cue words: (intent, weight, pattern). Strong cues name the kind of answer outright.
 _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
-    (Intent.PLAN, STRONG, re.compile(r"\b(action plan|roadmap|road map|programme plan|make (?:that|this|it) a plan|(?:draft|write|build|draw up|turn \w+ into) (?:an? |the )?(?:\w+ )?plan)\b", re.I)),
+    (Intent.PLAN, STRONG, re.compile(r"\b(action plan|roadmap|road map|programme plan|make (?:that|this|it) a plan|(?:draft|write|build|draw up|make|create|prepare|put together|give me|turn \w+ into) (?:me )?(?:an? |the |our )?(?:[\w-]+ ){0,3}plan)\b", re.I)),
     (Intent.PLAN, WEAK, re.compile(r"(?<!workshop )(?<!session )(?<!lesson )(?<!training )\b(plan|planning|timeline)\b", re.I)),
     (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|workshop|training session|icebreaker|exercise for|discussion questions)\b", re.I)),
     (Intent.COMPARISON, STRONG, re.compile(r"\b(differen\w*|compare\w*|comparison|versus|vs\.?|the same as)\b", re.I)),

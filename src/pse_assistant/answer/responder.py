@@ -85,7 +85,8 @@ GROUP_QUESTION = (
     r"the (?:principles|elements)|scope|the terms|benefits|the standard as a whole|"
     r"(?:implement|adopt|introduc|start)\w* (?:with )?(?:iso )?11367)\b"
 )
-PlanDrafter = Callable[[str, set[str]], Composed | None]  # (clause, sentences said before)
+# (clause, the question, sentences said before) -> a plan answer
+PlanDrafter = Callable[[str, str, set[str]], Composed | None]
 
 
 @dataclass
@@ -389,7 +390,8 @@ class Responder:
             kinds = {c.id: c.kind.value for c in self.corpus.structure}
             candidates = [*clauses, *u.result.clauses]
             target = next((c for c in candidates if kinds.get(c) in PLANNABLE), None)
-            if target and (planned := self.parts.plan(target, set(out.said))) is not None:
+            planned = self.parts.plan(target, u.reading.query, set(out.said)) if target else None
+            if planned is not None:
                 return planned
         if intent == Intent.CROSSWALK:
             return crosswalk(out, u.reading.query, clauses)
