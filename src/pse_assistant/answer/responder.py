@@ -207,9 +207,7 @@ class Responder:
         query = f"{reading.query} {' '.join(context.focus)}" if follow_up else reading.query
         result = self.parts.search(topic(query), 8)
         vector = np.asarray(self.parts.vector(query), dtype=np.float32)
-        matrix = self.parts.units()
-        labels = [matrix.units[r].label for r in matrix.questions]
-        votes = neighbour_votes(vector, matrix.vectors[matrix.questions], labels)
+        votes = self._votes(query)
         named = bool(refs or refs.foreign or follow_up or reading.language)
         if not named and self._off_topic(reading, result, votes):
             return None
@@ -238,10 +236,7 @@ class Responder:
         """
         if len(reading.text.split()) > SMALL_TALK_WORDS:
             return None
-        matrix = self.parts.units()
-        vector = np.asarray(self.parts.vector(reading.text), dtype=np.float32)
-        labels = [matrix.units[r].label for r in matrix.questions]
-        votes = neighbour_votes(vector, matrix.vectors[matrix.questions], labels)
+        votes = self._votes(reading.text)
         chat = {k: v for k, v in votes.items() if k in CHAT}
         if sum(chat.values()) < CHAT_VOTE or votes.get("_best", 0.0) < CHAT_SIMILARITY:
             return None
@@ -261,10 +256,22 @@ class Responder:
         # One on-topic sentence is enough: text wrapped around a real question (an attempt to
         # change the instructions, a greeting) must not hide it. The whole question counts too,
         # as the search ran on its topic words only.
+        # A sentence whose nearest examples are mostly off-topic ones (an attempt to change the
+        # instructions, "you are now FreeBot") does not count, however close its words.
         parts = [p for p in sentences(reading.query) if len(p.split()) >= 3]
         texts = [reading.query, *parts] if len(parts) > 1 else [reading.query]
-        results = [self.parts.search(text, 8) for text in texts]
-        return max((r.best_similarity for r in results), default=0.0) < ON_TOPIC_SIMILARITY
+        return not any(
+            self.parts.search(text, 8).best_similarity >= ON_TOPIC_SIMILARITY
+            and _leading(self._votes(text)) != "out-of-scope"
+            for text in texts
+        )
+
+    def _votes(self, text: str) -> dict[str, float]:
+        """How the example questions nearest to `text` are labelled (see `neighbour_votes`)."""
+        matrix = self.parts.units()
+        vector = np.asarray(self.parts.vector(text), dtype=np.float32)
+        labels = [matrix.units[r].label for r in matrix.questions]
+        return neighbour_votes(vector, matrix.vectors[matrix.questions], labels)
 
     def _clauses(self, u: Understood, context: Context) -> list[str]:
         """The clauses to answer from: named ones, the conversation's, or the best retrieved.
@@ -408,6 +415,11 @@ class Responder:
 
 def _about_groups(text: str) -> bool:
     return re.search(GROUP_QUESTION, text, re.IGNORECASE) is not None
+
+
+def _leading(votes: dict[str, float]) -> str:
+    """The label most of the nearest example questions carry."""
+    return max((k for k in votes if not k.startswith("_")), key=lambda k: votes[k], default="")
 
 
 def _domain_neighbours(votes: dict[str, float]) -> bool:
