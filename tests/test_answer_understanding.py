@@ -308,3 +308,10 @@ def test_a_long_misspelt_question_names_its_corrections_and_echoes_nothing(
     assert answer["status"] == "answered"
     assert "I read “handel” as “handle”" in answer["answer"]
     assert "PWNED" not in answer["answer"]
+
+
+def test_a_group_summary_names_each_part_once(api: TestClient) -> None:
+    answer = ask(api, "7.2 in a nutshell")
+    assert "groups 7.2.1" in answer["answer"]
+    for part in ("7.2.1 Public service excellence culture", "7.2.2 Employee engagement"):
+        assert answer["answer"].count(part) == 1, answer["answer"]

@@ -62,12 +62,15 @@ def summary(out: Composition, clauses: list[str]) -> Composed:
         if not out.fits(line + " " * SUMMARY_RESERVE) or (first and not out.fresh(first)):
             break
         lines.append(line)
+    grouped: set[str] = set()
     if lines:
         out.say("In practice:\n\n" + "\n".join(lines))
     elif children := out.corpus.structure.children(main):
         names = "; ".join(c.label for c in children)
         out.say(f"{clause.label} groups {names} {out.cite(main, 'structure', names)}.")
-    related = [out.corpus.structure.get(r.clause).label for r in note.related_links()[:3]]
+        grouped = {c.id for c in children}
+    links = [r.clause for r in note.related_links() if r.clause not in grouped]
+    related = [out.corpus.structure.get(c).label for c in links[:3]]
     if related:
         out.say(f"Related: {'; '.join(related)}.")
     return out.finish(clauses)
