@@ -28,6 +28,7 @@ from pse_assistant.plans.export import (
 )
 from pse_assistant.plans.models import ActionPlan, PlanProfile
 from pse_assistant.plans.rules import ORG_TYPES, STEP_ROLES
+from pse_assistant.plans.situations import plan_profile
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TODAY = date(2026, 1, 15)
@@ -598,3 +599,25 @@ def test_a_plan_request_read_from_a_conversation(corpus: Corpus) -> None:
     assert quiet.found == [] and quiet.request.organization == "public service organization"
     with pytest.raises(InvalidInput, match="sub-element, an element or a principle"):
         plan_context(corpus.structure, ["4", "bibliography"], questions)
+
+
+@pytest.mark.parametrize(
+    ("question", "profile"),
+    [
+        ("Make a 6-month plan to reduce repeat calls.", {"horizon_months": 6}),
+        (
+            "Draft a two-year plan for a small council with no budget and a hiring freeze.",
+            {"horizon_months": 24, "size": "small", "constraints": "no budget; hiring freeze"},
+        ),
+        (
+            "A plan over the next 18 months for a national agency.",
+            {"horizon_months": 18, "size": "large"},
+        ),
+        ("A 48-month plan, please.", {}),  # longer than a plan may run: the default stays
+        ("make that a plan", {}),
+    ],
+)
+def test_a_plan_asked_for_in_a_question_keeps_what_the_question_says(
+    question: str, profile: dict[str, object]
+) -> None:
+    assert plan_profile(question) == profile

@@ -70,7 +70,7 @@ SHORT_QUESTION = 4
 # questions are greetings, thanks or questions about the assistant, the nearest this close.
 CHAT, CHAT_VOTE, CHAT_SIMILARITY = frozenset({"greeting", "thanks", "about"}), 0.6, 0.45
 REUSES = {Intent.PLAN, Intent.WORKSHOP}  # answers that may restate the answer they are made from
-OWN_TOPIC = 2  # content words that make a follow-up about something new as well  # content words of a question that may be answered with a glossary entry
+OWN_TOPIC = 2  # content words that make a follow-up about something new as well
 PLANNABLE = {"sub-element", "element", "principle"}
 CLAUSES = 3  # retrieved clauses whose units may compete for an answer
 CLOSE = 0.6  # ...when their retrieval score is at least this share of the best clause's
@@ -255,9 +255,8 @@ class Responder:
             return False
         # One on-topic sentence is enough: text wrapped around a real question (an attempt to
         # change the instructions, a greeting) must not hide it. The whole question counts too,
-        # as the search ran on its topic words only.
-        # A sentence whose nearest examples are mostly off-topic ones (an attempt to change the
-        # instructions, "you are now FreeBot") does not count, however close its words.
+        # as the search ran on its topic words only. A sentence whose nearest examples are mostly
+        # off-topic ones ("you are now FreeBot") does not count, however close its words.
         parts = [p for p in sentences(reading.query) if len(p.split()) >= 3]
         texts = [reading.query, *parts] if len(parts) > 1 else [reading.query]
         return not any(

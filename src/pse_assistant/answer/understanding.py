@@ -43,25 +43,9 @@ ABOUT = re.compile(
 )
 # Word endings that make other forms of one stem ("allocat-ing", "allocat-ion", "allocat-ed"),
 # longest first so a word is cut at its longest ending.
-ENDINGS = (
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ions",
-    "ing",
-    "ion",
-    "ers",
-    "ed",
-    "es",
-    "er",
-    "ly",
-    "s",
-    "e",
-    "",
-)
+ENDINGS = ("ations", "ation", "ments", "ment", "ions", "ing", "ion", "ers", "ed", "es", "er", "ly", "s", "e", "")  # fmt: skip
 SMALL_TALK_WORDS = 8
-READ_AS_WORDS = 15  # a corrected question up to this long is shown whole  # a message longer than this is a question, whatever it starts with
+READ_AS_WORDS = 15  # a corrected question up to this long is shown whole
 
 
 @dataclass(frozen=True)

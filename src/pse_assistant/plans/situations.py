@@ -69,20 +69,10 @@ def recognise(text: str, only: tuple[str, ...] = ANSWER_SITUATIONS) -> list[Situ
     return [s for s in SITUATIONS if s.id in only and s.found_in(text)]
 
 
-_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "six": 6,
-    "nine": 9,
-    "twelve": 12,
-    "eighteen": 18,
-}
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}  # fmt: skip
+_COUNT = rf"(\d{{1,2}}|{'|'.join(_NUMBERS)})"
 _HORIZON = re.compile(
-    r"\b(\d{1,2}|one|two|three|four|six|nine|twelve|eighteen)[- ](month|year)s?\b"
-    r"|\bover (?:the next )?(\d{1,2}|one|two|three|four|six|nine|twelve|eighteen) (month|year)s\b",
-    re.IGNORECASE,
+    rf"\b{_COUNT}[- ](month|year)s?\b|\bover (?:the next )?{_COUNT} (month|year)s\b", re.IGNORECASE
 )
 
 
@@ -91,7 +81,7 @@ def horizon_months(text: str) -> int | None:
     match = _HORIZON.search(text)
     if match is None:
         return None
-    number, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    number, unit = match.group(1, 2) if match.group(1) else match.group(3, 4)
     count = int(number) if number.isdigit() else _NUMBERS[number.lower()]
     return count * (12 if unit.lower() == "year" else 1)
 
@@ -99,22 +89,22 @@ def horizon_months(text: str) -> int | None:
 def plan_profile(text: str) -> dict[str, object]:
     """What a question says about the plan it asks for: horizon, size, and its constraints.
 
-    The keys are `PlanProfile` fields; a horizon outside what a plan allows is left out.
+    The keys are `PlanProfile` fields; a horizon outside what a plan allows is left out. A
+    constraint is kept in the question's own words ("no budget", "hiring freeze").
     """
     profile: dict[str, object] = {}
     months = horizon_months(text)
     if months is not None and 3 <= months <= 36:
         profile["horizon_months"] = months
-    found = {s.id for s in recognise(text, only=tuple(s.id for s in SITUATIONS))}
-    if "small" in found or "large" in found:
-        profile["size"] = "small" if "small" in found else "large"
-    constraints = [
-        match.group(0)
-        for s in SITUATIONS
-        if s.id in found and s.constraint
-        if (match := re.search(s.pattern, text, re.IGNORECASE))
-        and re.search(s.constraint, match.group(0), re.I)
-    ]
+    constraints = []
+    for situation in SITUATIONS:
+        match = re.search(situation.pattern, text, re.IGNORECASE)
+        if match is None:
+            continue
+        if situation.id in {"small", "large"}:
+            profile.setdefault("size", situation.id)
+        if situation.constraint and re.search(situation.constraint, match.group(0), re.I):
+            constraints.append(match.group(0))
     if constraints:
         profile["constraints"] = "; ".join(constraints)
     return profile
