@@ -315,3 +315,14 @@ def test_a_group_summary_names_each_part_once(api: TestClient) -> None:
     assert "groups 7.2.1" in answer["answer"]
     for part in ("7.2.1 Public service excellence culture", "7.2.2 Employee engagement"):
         assert answer["answer"].count(part) == 1, answer["answer"]
+
+
+def test_the_direct_answer_is_the_step_closest_to_what_was_asked(api: TestClient) -> None:
+    # Retrieval ranks the culture clause (7.2.1) first for these words; the opening step must
+    # still be the one about bribes, from the integrity clause.
+    answer = ask(
+        api, "We're a tax office with 300 staff. How do we stop bribes at the permit counter?"
+    )
+    opening = answer["answer"].split("\n\n")[0]
+    assert "Start here:" in opening
+    assert opening.rstrip().endswith("[7.2.3]"), opening

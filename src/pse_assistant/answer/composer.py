@@ -36,6 +36,7 @@ BODY: dict[Intent, tuple[tuple[UnitKind, str, int], ...]] = {
 }  # fmt: skip
 PICKS = {Intent.HOW_TO: 11, Intent.EVIDENCE: 7, Intent.INDICATORS: 9, Intent.PITFALLS: 7, Intent.EXAMPLE: 9, Intent.SUMMARY: 8}  # fmt: skip
 NUMBERED = {K.STEP}
+LEAD_WITHIN = 3  # the opening is the closest to the question of the first picks of its kind
 _YES_NO = re.compile(
     r"^\s*(can|could|should|must|may|is|are|do|does|did|will|would|shall|have|has)\b", re.I
 )
@@ -186,6 +187,10 @@ class Composer:
     def _lead(self, picks: list[Scored], intent: Intent) -> Scored:
         """The unit the direct answer opens with: the best of the kind the question asks for."""
         first_kind = BODY[intent][0][0]
+        if LEAD_WITHIN:
+            near = [p for p in picks[:LEAD_WITHIN] if p.unit.kind is first_kind]
+            if near:
+                return max(near, key=lambda p: p.relevance)
         return next((p for p in picks if p.unit.kind is first_kind), picks[0])
 
     def _direct(self, out: Composition, ask: Ask, head: Scored, picks: list[Scored]) -> None:
