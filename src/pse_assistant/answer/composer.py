@@ -185,12 +185,12 @@ class Composer:
             out.say(f"Also relevant: {named}.")
 
     def _lead(self, picks: list[Scored], intent: Intent) -> Scored:
-        """The unit the direct answer opens with: the best of the kind the question asks for."""
+        """The unit the direct answer opens with: of the kind the question asks for, the closest
+        to the question among the first picks (a favoured clause's step may score higher)."""
         first_kind = BODY[intent][0][0]
-        if LEAD_WITHIN:
-            near = [p for p in picks[:LEAD_WITHIN] if p.unit.kind is first_kind]
-            if near:
-                return max(near, key=lambda p: p.relevance)
+        near = [p for p in picks[:LEAD_WITHIN] if p.unit.kind is first_kind]
+        if near:
+            return max(near, key=lambda p: p.relevance)
         return next((p for p in picks if p.unit.kind is first_kind), picks[0])
 
     def _direct(self, out: Composition, ask: Ask, head: Scored, picks: list[Scored]) -> None:
