@@ -134,6 +134,7 @@ class Responder:
         self.corpus = corpus
         self.parts = parts
         self._foreign = {name: dict(cw.targets) for name, cw in corpus.crosswalks.items()}
+        self._kinds = {c.id: c.kind.value for c in corpus.structure}  # "principle", "element"...
 
     def respond(self, question: str, context: Context | None = None) -> Answer:
         """The complete answer (an LLM's, when configured and reachable)."""
@@ -292,13 +293,12 @@ class Responder:
         if named:
             clauses = list(named)
         else:
-            kinds = {c.id: c.kind.value for c in self.corpus.structure}
             scores = u.result.clause_scores
-            groups = [c for c in ranked[:GROUP_DEPTH] if kinds.get(c) not in SPECIFIC]
+            groups = [c for c in ranked[:GROUP_DEPTH] if self._kinds.get(c) not in SPECIFIC]
             about_groups = _about_groups(u.reading.query)
             group = groups[:1] if about_groups or ranked[:1] == groups[:1] else []
             pool = list(group) if about_groups else []
-            specific = [c for c in ranked if kinds.get(c) in SPECIFIC] or ranked
+            specific = [c for c in ranked if self._kinds.get(c) in SPECIFIC] or ranked
             specific = self._with_term(u.reading.query, specific)
             pool += rank_clauses(self.parts.units(), u.vector, specific, self._fit(u)) or specific
             if group and group[0] not in pool:  # retrieval's best passages are the group's
@@ -318,8 +318,9 @@ class Responder:
         term = find_term(self.corpus, question)
         if term is None or not ranked:
             return ranked
-        kinds = {c.id: c.kind.value for c in self.corpus.structure}
-        tied = [c for c in term[2] if kinds.get(c) in SPECIFIC and c not in ranked[:TERM_RANK]]
+        tied = [
+            c for c in term[2] if self._kinds.get(c) in SPECIFIC and c not in ranked[:TERM_RANK]
+        ]
         tied.sort(key=lambda c: ranked.index(c) if c in ranked else len(ranked))
         return [ranked[0], *tied, *(c for c in ranked[1:] if c not in tied)]
 
@@ -329,9 +330,8 @@ class Responder:
         "and how do we stop teams gaming the numbers?" after an answer on indicators may be
         answered from the indicators clause or from the one about gaming, whichever answers closer.
         """
-        kinds = {c.id: c.kind.value for c in self.corpus.structure}
         own = self.parts.search(topic(u.reading.query), 8).clauses
-        pool = [*focus, *(c for c in own if kinds.get(c) in SPECIFIC and c not in focus)]
+        pool = [*focus, *(c for c in own if self._kinds.get(c) in SPECIFIC and c not in focus)]
         return rank_clauses(self.parts.units(), u.vector, pool, self._fit(u))[:CLAUSES] or focus
 
     @staticmethod
@@ -341,13 +341,14 @@ class Responder:
 
     def _related(self, u: Understood, clauses: list[str]) -> list[str]:
         """Principles and sub-elements retrieval ranked close to the best, beside the chosen ones."""
-        kinds = {c.id: c.kind.value for c in self.corpus.structure}
         scores = u.result.clause_scores
         top = max(scores.values(), default=0.0) or 1.0
         return [
             c
             for c in u.result.clauses[: CLAUSES + 1]
-            if c not in clauses and kinds.get(c) in SPECIFIC and scores.get(c, 0.0) >= RELATED * top
+            if c not in clauses
+            and self._kinds.get(c) in SPECIFIC
+            and scores.get(c, 0.0) >= RELATED * top
         ]
 
     def _compose(self, u: Understood, context: Context) -> Composed:
@@ -393,9 +394,8 @@ class Responder:
             ordered = ranked + [c for c in term_clauses if c not in ranked]
             return definition(out, name, text, ordered, ordered[0] if ordered else clauses[0])
         if intent == Intent.PLAN and self.parts.plan and not _about_groups(u.reading.query):
-            kinds = {c.id: c.kind.value for c in self.corpus.structure}
             candidates = [*clauses, *u.result.clauses]
-            target = next((c for c in candidates if kinds.get(c) in PLANNABLE), None)
+            target = next((c for c in candidates if self._kinds.get(c) in PLANNABLE), None)
             planned = self.parts.plan(target, u.reading.query, set(out.said)) if target else None
             if planned is not None:
                 return planned
