@@ -17,6 +17,7 @@ from pathlib import Path
 
 from common import retrieval_questions, scratch_assistant
 
+from pse_assistant.assistant import Assistant
 from pse_assistant.evals.metrics import percentile
 
 PSE = str(Path(sys.executable).with_name("pse"))
@@ -26,6 +27,16 @@ def timed(args: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(args, env=env, check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+def float32_agreement(assistant: Assistant) -> str:
+    """How far the stored chunk vectors (bfloat16 where the processor has it) are from float32 ones."""
+    collection = assistant.index.require_active()
+    texts = [d.page_content for d in assistant.index.chunks(collection)]
+    stored = assistant.index.vectors(collection)
+    exact = assistant.index.embedder.model.encode(texts, batch_size=8, normalize_embeddings=True)
+    cosine = (stored * exact).sum(axis=1)
+    return f"min {cosine.min():.5f}, mean {cosine.mean():.6f} over {len(texts)} chunks"
 
 
 def main() -> None:
@@ -45,6 +56,7 @@ def main() -> None:
     )
 
     assistant = scratch_assistant(data)
+    print(f"stored vectors against float32 ones, cosine: {float32_agreement(assistant)}")
     questions = [q["question"] for q in retrieval_questions("dev") + retrieval_questions("test")]
     assistant.search("warm up")
     latencies = []

@@ -157,6 +157,9 @@ def test_another_language_gets_a_notice_in_it_and_the_best_answer(
         "Can you recommend a good recipe for lentil soup?",
         # A resident's own request to a service is not a question about running one.
         "How do I apply for housing benefit?",
+        # Office errands: "for our team" and "workshop" are words the notes use, the request is not.
+        "Could you reserve the big meeting room for our team on Friday at 2pm?",
+        "Can you order sandwiches for our workshop on Monday?",
     ],
 )
 def test_unrelated_questions_are_still_declined(api: TestClient, question: str) -> None:

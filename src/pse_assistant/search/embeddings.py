@@ -30,6 +30,16 @@ _QUIET_OFFLINE = {
 MODEL_MAX_TOKENS = 256
 
 
+def _native_bfloat16() -> bool:
+    """Whether this processor multiplies bfloat16 in hardware; emulated bfloat16 would be slower."""
+    import torch
+
+    try:
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except AttributeError:  # a torch without these probes: stay in float32
+        return False
+
+
 class TokenCounting(Protocol):
     """What the chunker needs from an embedder: the model's own length of a text."""
 
@@ -103,10 +113,20 @@ class LocalEmbeddings(Embeddings):
         return len(self._tokenizer.encode(text).ids)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Unit-length vectors, so cosine distance is a plain dot product."""
-        vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
+        """Unit-length vectors, so cosine distance is a plain dot product.
+
+        Batches of more than one text run in bfloat16 where the processor computes it natively
+        (AVX512-BF16 or AMX): a fresh index build is about a third faster, and the vectors agree with
+        float32 ones to a cosine of 0.9999 or better (`benchmarks/bench_index.py` measures both).
+        One text, the query, always runs in float32.
+        """
+        import torch
+
+        half = len(texts) > 1 and _native_bfloat16()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=half):
+            vectors = self.model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
         return [list(map(float, v)) for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
