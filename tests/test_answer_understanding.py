@@ -329,3 +329,18 @@ def test_the_direct_answer_is_the_step_closest_to_what_was_asked(api: TestClient
     opening = answer["answer"].split("\n\n")[0]
     assert "Start here:" in opening
     assert opening.rstrip().endswith("[7.2.3]"), opening
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is in element 7.2?", "element 7.2: what are its parts and how do they fit together?"],
+)
+def test_a_question_about_how_an_element_is_built_lists_its_parts(
+    api: TestClient, question: str
+) -> None:
+    answer = ask(api, question)
+    assert answer["intent"] == "summary"
+    assert cited(answer) == {"7.2"}
+    for child in ("7.2.1 Public service excellence culture", "7.2.2", "7.2.3"):
+        assert child in answer["answer"]
+    assert "↔" not in answer["answer"]  # not the crosswalk table

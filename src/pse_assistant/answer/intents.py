@@ -167,7 +167,8 @@ _ASKING = re.compile(
     r"\b(?:what (?:would|will|do|does|should) (?:an? |the )?(?:assessor|auditor|inspector)s? "
     r"(?:want|expect|look for|ask for|check)(?: to see)?|what evidence|which evidence|evidence|"
     r"assessors?|auditors?|kpis?|indicators?|metrics?|pitfalls?|mistakes?|examples?|case stud(?:y|ies)|"
-    r"quiz(?:zes)?|workshop|action plan|roadmap)\b",
+    r"quiz(?:zes)?|workshop|(?:(?:\d+|one|two|three|six|twelve)[- ](?:month|year) )?"
+    r"(?:action |improvement |implementation |roll-?out )?plan|roadmap)\b",
     re.I,
 )
 
