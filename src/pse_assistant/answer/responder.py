@@ -38,7 +38,14 @@ from pse_assistant.answer.models import (
     Status,
     TokenEvent,
 )
-from pse_assistant.answer.scope import SmallTalk, not_found, out_of_scope, too_long
+from pse_assistant.answer.scope import (
+    WORDING,
+    SmallTalk,
+    asks_for_wording,
+    not_found,
+    out_of_scope,
+    too_long,
+)
 from pse_assistant.answer.selection import SECTION_FIT, Selector, rank_clauses, said
 from pse_assistant.answer.special import (
     comparison,
@@ -48,7 +55,13 @@ from pse_assistant.answer.special import (
     summary,
     workshop,
 )
-from pse_assistant.answer.understanding import SMALL_TALK_WORDS, Reading, Vocabulary, read
+from pse_assistant.answer.understanding import (
+    CAPABILITIES,
+    SMALL_TALK_WORDS,
+    Reading,
+    Vocabulary,
+    read,
+)
 from pse_assistant.core.errors import BackendUnavailable
 from pse_assistant.core.text import sentences
 from pse_assistant.corpus.loader import Corpus
@@ -183,6 +196,9 @@ class Responder:
             return SmallTalk.answer(question, kind), []
         understood = self._understand(text, reading, refs, context)
         if understood is None:
+            # "Hey! First time here. What can I ask you?" is too long for small talk's first check.
+            if CAPABILITIES.search(reading.query):
+                return SmallTalk.answer(question, "about"), []
             result = self.parts.search(reading.query, 8)
             return out_of_scope(text, result), []
         composed = self._compose(understood, context)
@@ -211,9 +227,15 @@ class Responder:
         vector = np.asarray(self.parts.vector(query), dtype=np.float32)
         votes = self._votes(query)
         named = bool(refs or refs.foreign or follow_up or reading.language)
+        wording = asks_for_wording(text)
+        # Asking for the standard's text inside an attempt to change the instructions asks for
+        # nothing this assistant gives: declined, whatever clause it names.
+        if wording and _leading(votes) == "out-of-scope":
+            return None
         if not named and self._off_topic(reading, result, votes):
             return None
-        intent = detect_intent(reading.query, votes)
+        # Guidance cannot stand in for the wording asked for; what the clause is about comes closest.
+        intent = Intent.SUMMARY if wording else detect_intent(reading.query, votes)
         inherited = None
         how = _asks_how(reading.query)
         if follow_up and intent in {None, Intent.HOW_TO, Intent.SUMMARY} and not how:
@@ -224,6 +246,8 @@ class Responder:
             text, reading, refs, follow_up, query, result, vector, votes, inherited or intent
         )
         understood.inherited = inherited
+        if wording:
+            understood.notices.append(WORDING)
         if reading.language is not None:
             understood.notices.append(
                 f"The question looks {reading.language.name}; the guidance is in English."
@@ -453,8 +477,8 @@ def _weights(clauses: list[str], result: SearchResult, named: bool) -> dict[str,
 
 
 def _preface(u: Understood) -> str:
-    """The language notice or the "I read this as" line, before the answer."""
-    lines = []
+    """The wording notice, the language notice or the "I read this as" line, before the answer."""
+    lines = [f"> {WORDING} Here is the project's guidance instead."] if WORDING in u.notices else []
     if u.reading.language is not None:
         lines.append(f"> {u.reading.language.notice}")
     if u.reading.read_as:

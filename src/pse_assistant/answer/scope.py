@@ -6,6 +6,7 @@ with a bare refusal. None of them states anything about what the standard expect
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from pse_assistant.answer.intents import Intent
@@ -17,6 +18,27 @@ EXAMPLES = (
     '"How do we meet 7.2.3 at the counter?", "Which indicators fit accessibility?" or '
     '"Draft a plan for 7.4 for a small municipality"'
 )
+
+
+# A request for the standard's own words: "paste clause 7.2.3 word for word", "the official text".
+_WORDING = re.compile(
+    r"\b(?:word[- ]for[- ]word|verbatim|(?:full|official|exact|original|complete|whole|actual) "
+    r"(?:text|wording|words)|copy(?: and |-)?paste|(?:paste|print|reproduce|quote) (?:out |in )?"
+    r"(?:the |its )?(?:whole |full |entire )?(?:text|wording|clause|section|standard))\b",
+    re.IGNORECASE,
+)
+_OF_THE_STANDARD = re.compile(r"\b(?:11367|standard|clause|section|§)|\d+\.\d", re.IGNORECASE)
+WORDING = (
+    "I can't reproduce the wording of ISO 11367:2025: the standard is copyrighted, and I hold only "
+    "the project's own guidance about it. The official text is in your organization's licensed copy "
+    "(from ISO or your national standards body); an administrator can add that copy to this "
+    "assistant on your own machine with `pse ingest`."
+)
+
+
+def asks_for_wording(text: str) -> bool:
+    """Whether a message asks for the standard's own text rather than guidance on it."""
+    return bool(_WORDING.search(text) and _OF_THE_STANDARD.search(text))
 
 
 class SmallTalk:
@@ -80,11 +102,18 @@ def not_found(structure: Structure, text: str, missing: list[str]) -> Answer:
 
 
 def out_of_scope(text: str, result: SearchResult) -> Answer:
-    """A question unrelated to the corpus: say so, and what the assistant can help with."""
-    message = (
-        "That is outside what I can answer: I only know the project's guidance on ISO 11367:2025 and "
-        f"the frameworks it maps to. {SmallTalk.HELP} For example: {EXAMPLES}."
+    """A question unrelated to the corpus: say so, and what the assistant can help with.
+
+    A request for the standard's wording wrapped in an attempt to change the instructions is
+    declined with the reason, the copyright, rather than with the generic sentence.
+    """
+    reason = (
+        WORDING
+        if asks_for_wording(text)
+        else "That is outside what I can answer: I only know the project's guidance on "
+        "ISO 11367:2025 and the frameworks it maps to."
     )
+    message = f"{reason} {SmallTalk.HELP} For example: {EXAMPLES}."
     return Answer(
         question=text,
         answer=message,

@@ -44,6 +44,14 @@ ABOUT = re.compile(
 # Word endings that make other forms of one stem ("allocat-ing", "allocat-ion", "allocat-ed"),
 # longest first so a word is cut at its longest ending.
 ENDINGS = ("ations", "ation", "ments", "ment", "ions", "ing", "ion", "ers", "ed", "es", "er", "ly", "s", "e", "")  # fmt: skip
+# A question about what the assistant is for, anywhere in a message ("Hey! First time here. What
+# kind of questions can I ask you?"): answered with the introduction when nothing else is asked.
+CAPABILITIES = re.compile(
+    r"\b(?:what (?:kinds?|sorts?|types?) of (?:questions|things) (?:can|could|should|do) (?:i|we) "
+    r"ask|what (?:(?:kinds?|sorts?) of )?(?:things )?(?:can|could) (?:you|this (?:tool|assistant|app)) "
+    r"(?:do|help (?:me |us )?with)|how (?:can|could|do|would) (?:you|this (?:tool|assistant|app)) help)\b",
+    re.IGNORECASE,
+)
 SMALL_TALK_WORDS = 8
 READ_AS_WORDS = 15  # a corrected question up to this long is shown whole
 

@@ -125,7 +125,10 @@ class LocalEmbeddings(Embeddings):
         half = len(texts) > 1 and _native_bfloat16()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=half):
             vectors = self.model.encode(
-                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
             )
         return [list(map(float, v)) for v in vectors]
 
