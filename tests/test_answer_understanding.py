@@ -378,3 +378,15 @@ def test_the_wording_asked_for_inside_an_attempt_to_change_the_instructions_is_d
     assert answer["status"] == "out_of_scope"
     assert "copyrighted" in answer["answer"] and "FreeBot online" not in answer["answer"]
     assert answer["citations"] == []
+
+
+def test_a_question_about_ai_in_a_service_is_answered_though_it_sounds_like_software(
+    api: TestClient,
+) -> None:
+    answer = ask(
+        api,
+        "We are testing a chatbot that answers questions on parking permits. Is that an AI system "
+        "under the AI Act?",
+    )
+    assert answer["status"] == "answered"
+    assert cited(answer) & {"7.3.3", "5.1.6", "7.4.2"}

@@ -73,9 +73,9 @@ from pse_assistant.search.units import UnitKind, UnitMatrix
 # Below this cosine similarity a question with no clause reference is not about the corpus (measured
 # on the dev split: off-topic questions scored 0.13-0.32, on-topic ones 0.38 and up).
 ON_TOPIC_SIMILARITY = 0.35
-# A question whose nearest example questions are off-topic ones more than any other kind needs
-# retrieval at least this close to count as on topic.
-OFF_TOPIC_DOUBT = 0.5
+# A question whose nearest example questions are mostly off-topic ones needs retrieval at least
+# this close to count as on topic; one where they are only the largest share, this close.
+OFF_TOPIC_DOUBT, PLURALITY_DOUBT = 0.5, 0.42
 # ...and one whose nearest example question is this close, with most neighbours of one domain kind,
 # is about the corpus whatever its topic words retrieve.
 DOMAIN_NEIGHBOUR = 0.55
@@ -272,8 +272,10 @@ class Responder:
 
     def _off_topic(self, reading: Reading, result: SearchResult, votes: dict[str, float]) -> bool:
         """Unrelated to the corpus: weak retrieval, or neighbours that are off-topic questions."""
-        if _leading(votes) == "out-of-scope" and result.best_similarity < OFF_TOPIC_DOUBT:
-            return True
+        if _leading(votes) == "out-of-scope":
+            share = votes["out-of-scope"]
+            if result.best_similarity < (OFF_TOPIC_DOUBT if share >= 0.5 else PLURALITY_DOUBT):
+                return True
         if result.best_similarity >= ON_TOPIC_SIMILARITY or _domain_neighbours(votes):
             return False
         # One on-topic sentence is enough: text wrapped around a real question (an attempt to
