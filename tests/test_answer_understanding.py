@@ -390,3 +390,14 @@ def test_a_question_about_ai_in_a_service_is_answered_though_it_sounds_like_soft
     )
     assert answer["status"] == "answered"
     assert cited(answer) & {"7.3.3", "5.1.6", "7.4.2"}
+
+
+def test_a_session_plan_is_workshop_material_and_an_action_plan_is_a_plan(api: TestClient) -> None:
+    session = ask(
+        api, "Give me a lesson plan for a two-hour induction session on integrity (7.2.3)."
+    )
+    assert session["intent"] == "workshop"
+    assert "Exercise:" in session["answer"] and "Answer:" in session["answer"]
+    assert ".." not in session["answer"] and ".;" not in session["answer"]
+    action = ask(api, "Draft an improvement plan for 7.2.3 for our licensing office.")
+    assert action["intent"] == "plan"

@@ -48,9 +48,9 @@ NON_DOMAIN = frozenset({"greeting", "thanks", "about", "out-of-scope"})
 STRONG, WEAK = 0.6, 0.2
 # Cue words: (intent, weight, pattern). Strong cues name the kind of answer outright.
 _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
-    (Intent.PLAN, STRONG, re.compile(r"\b(action plan|roadmap|road map|programme plan|make (?:that|this|it) a plan|(?:draft|write|build|draw up|make|create|prepare|put together|give me|turn \w+ into) (?:me )?(?:an? |the |our )?(?:[\w-]+ ){0,3}plan)\b", re.I)),
+    (Intent.PLAN, STRONG, re.compile(r"\b(action plan|roadmap|road map|programme plan|make (?:that|this|it) a plan|(?:draft|write|build|draw up|make|create|prepare|put together|give me|turn \w+ into) (?:me )?(?:an? |the |our )?(?:[\w-]+ ){0,3}(?<!session )(?<!lesson )(?<!training )(?<!workshop )plan)\b", re.I)),
     (Intent.PLAN, WEAK, re.compile(r"(?<!workshop )(?<!session )(?<!lesson )(?<!training )\b(plan|planning|timeline)\b", re.I)),
-    (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|workshop|training session|icebreaker|exercise for|discussion questions)\b", re.I)),
+    (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|workshop|training session|icebreaker|exercise for|discussion questions|(?:session|lesson|training) plan|induction (?:session|course|day|training)|(?:an? )?(?:\d+|one|two|three|half)[- ](?:hour|day|minute) (?:session|induction|training|course))\b", re.I)),
     (Intent.COMPARISON, STRONG, re.compile(r"\b(differen\w*|compare\w*|comparison|versus|vs\.?|the same as)\b", re.I)),
     (Intent.CROSSWALK, STRONG, re.compile(r"\b(9001|CAF|CSE|Customer Service Excellence|23592|crosswalk|maps? (?:to|onto)|correspond\w*|line up)\b", re.I)),
     (Intent.EVIDENCE, STRONG, re.compile(r"\b(evidence|assessor|auditor|prove|proof|demonstrate|documents? (?:should|to) (?:i|we) ask|ask (?:them )?for)\b", re.I)),

@@ -144,7 +144,7 @@ def workshop(out: Composition, clauses: list[str]) -> Composed:
         out.say(f"Exercise: {text} {out.cite(main, 'Workshop prompts', text)}")
     lines = ["Quiz:"]
     for number, q in enumerate(note.quiz()[:3], start=1):
-        options = "; ".join(f"{k}) {v}" for k, v in q.options.items())
+        options = "; ".join(f"{k}) {v.rstrip('.')}" for k, v in q.options.items())
         cite = out.cite(main, "Workshop prompts", q.question)
         line = (
             f"{number}. {q.question} {options}. Answer: {q.answer}. {lead(q.explanation, 1)} {cite}"
