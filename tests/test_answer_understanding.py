@@ -401,3 +401,21 @@ def test_a_session_plan_is_workshop_material_and_an_action_plan_is_a_plan(api: T
     assert ".." not in session["answer"] and ".;" not in session["answer"]
     action = ask(api, "Draft an improvement plan for 7.2.3 for our licensing office.")
     assert action["intent"] == "plan"
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("We run a prison service. Who are our customers, really?", "3"),
+        (
+            "Our board calls service excellence a nice-to-have. How do I make the business case?",
+            "4",
+        ),
+    ],
+)
+def test_a_question_about_the_terms_or_the_case_for_the_standard_draws_on_its_group_note(
+    api: TestClient, question: str, group: str
+) -> None:
+    answer = ask(api, question)
+    assert answer["status"] == "answered"
+    assert group in cited(answer)

@@ -95,9 +95,13 @@ GROUP_RANK = 2  # a group note retrieval ranks first joins the answer at this pl
 GROUP_DEPTH = 3  # a question about the groups leads with the best group note this high
 GROUP_QUESTION = (
     r"\b(the model|whole (?:organi[sz]ation|standard)|overall|across the (?:whole )?organi[sz]ation|"
-    r"get(?:ting)? started|where (?:do|should|can) (?:we|i) (?:start|begin)|all (?:the )?(?:principles|elements)|"
-    r"the (?:principles|elements)|scope|the terms|benefits|the standard as a whole|"
-    r"(?:implement|adopt|introduc|start)\w* (?:with )?(?:iso )?11367)\b"
+    r"get(?:ting)? started|where (?:do|should|can|would) (?:we|i) (?:start|begin)|"
+    r"all (?:the )?(?:principles|elements)|the (?:principles|elements)|scope|the terms|benefits|"
+    r"the standard as a whole|(?:implement|adopt|introduc|start)\w* (?:with )?(?:iso )?11367|"
+    # an element as a whole, the case for the standard, who the customer is (clauses 3 and 4)
+    r"as a whole|(?:hang|fit|tie)s? (?:them )?together|worth (?:it|the effort|the investment)|"
+    r"business case|why (?:bother|should we)|nice[- ]to[- ]have|"
+    r"who (?:is|are) (?:our|the) (?:customers?|citizens?))\b"
 )
 # (clause, the question, sentences said before) -> a plan answer
 PlanDrafter = Callable[[str, str, set[str]], Composed | None]
