@@ -419,3 +419,18 @@ def test_a_question_about_the_terms_or_the_case_for_the_standard_draws_on_its_gr
     answer = ask(api, question)
     assert answer["status"] == "answered"
     assert group in cited(answer)
+
+
+def test_a_turn_that_only_tells_the_situation_keeps_the_topic_and_the_plan_follows_it(
+    api: TestClient,
+) -> None:
+    first = ask(api, "How do we learn what residents really need from our library service?")
+    conversation = first["conversation_id"]
+    second = ask(api, "We are a team of three with almost no budget.", conversation)
+    assert second["resolved_question"] != second["question"]  # read as a follow-up
+    assert second["clauses"][0] == first["clauses"][0]
+    assert {"a small organization", "little or no budget"} <= set(second["situations"])
+    assert not statements(second["answer"]) & statements(first["answer"])
+    plan = ask(api, "make that a plan", conversation)
+    assert plan["intent"] == "plan"
+    assert plan["clauses"] == [first["clauses"][0]]

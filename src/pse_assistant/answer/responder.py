@@ -206,13 +206,19 @@ class Responder:
             result = self.parts.search(reading.query, 8)
             return out_of_scope(text, result), []
         composed = self._compose(understood, context)
+        clauses = composed.clauses
+        if understood.follow_up and _tells_situation(reading):
+            # Only the situation is new: the conversation's main clause stays first in its focus.
+            clauses = sorted(
+                clauses, key=lambda c: (c not in context.focus, _index(context.focus, c))
+            )
         answer = Answer(
             question=question,
             resolved_question=understood.query if understood.follow_up else reading.query,
             answer=_preface(understood) + composed.text,
             citations=composed.citations,
             intent=understood.intent or Intent.HOW_TO,
-            clauses=composed.clauses,
+            clauses=clauses,
             hits=understood.result.hits,
             notices=understood.notices,
             situations=[s.label for s in reading.situations],
@@ -224,7 +230,10 @@ class Responder:
     ) -> Understood | None:
         """Retrieve and classify; None when the question is outside the corpus."""
         follow_up = bool(
-            context.focus and not refs.clauses and not refs.foreign and is_follow_up(reading.query)
+            context.focus
+            and not refs.clauses
+            and not refs.foreign
+            and (is_follow_up(reading.query) or _tells_situation(reading))
         )
         query = f"{reading.query} {' '.join(context.focus)}" if follow_up else reading.query
         result = self.parts.search(topic(query), 8)
@@ -312,9 +321,11 @@ class Responder:
         ranked = list(u.result.clauses)
         if u.intent == Intent.CROSSWALK and not u.refs.clauses:
             return ranked[:3] or ["1"]
-        # A situation ("and for a small team?") asks for the same topic, tailored.
+        # A situation ("and for a small team?", "we have two researchers and no budget") asks for
+        # the same topic, tailored.
         if (
             u.follow_up
+            and not _tells_situation(u.reading)
             and len(own_topic(without(u.reading.query, u.reading.situations))) >= OWN_TOPIC
         ):
             return self._moved_on(u, named)
@@ -438,6 +449,22 @@ class Responder:
         if intent in {Intent.CLAUSE_LOOKUP, Intent.SUMMARY} or lookup:
             return summary(out, clauses)
         return None
+
+
+def _index(items: list[str], item: str) -> int:
+    return items.index(item) if item in items else len(items)
+
+
+def _tells_situation(reading: Reading) -> bool:
+    """A statement that only adds the asker's situation ("We have two researchers and no budget.")."""
+    return bool(reading.situations) and not _QUESTION.search(reading.query)
+
+
+_QUESTION = re.compile(
+    r"\?|^\W*(?:and |so |but |ok,? )?(?:how|what|why|when|where|which|who|can|could|should|would|"
+    r"do|does|is|are|will|please|give|draft|make|list|tell|explain|show)\b",
+    re.IGNORECASE,
+)
 
 
 def _about_groups(text: str) -> bool:
