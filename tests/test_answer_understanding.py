@@ -434,3 +434,19 @@ def test_a_turn_that_only_tells_the_situation_keeps_the_topic_and_the_plan_follo
     plan = ask(api, "make that a plan", conversation)
     assert plan["intent"] == "plan"
     assert plan["clauses"] == [first["clauses"][0]]
+
+
+def test_a_step_quotes_the_sentence_of_its_rest_that_the_question_asks_about(
+    api: TestClient,
+) -> None:
+    # "Split results by group" is quoted with its later sentence on the GDPR, which the question
+    # asks about; without the question's words it would stop after its first sentence.
+    answer = ask(
+        api,
+        "We want to collect data on disability and ethnic origin to see whether our decisions are "
+        "fair. What does the GDPR say about that?",
+    )
+    assert "special-category data under Article 9 of the GDPR" in answer["answer"]
+    quotes = " ".join(c["quote"] for c in answer["citations"])
+    assert "Article 9" in quotes  # the passage the sentence comes from is cited whole
+    assert_no_sentence_twice(answer)

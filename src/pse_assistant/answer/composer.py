@@ -128,11 +128,18 @@ class Composition:
         if self.selector is not None:
             self.selector.take(text)
 
-    def quote(self, scored: Scored) -> str:
-        """A unit as the answer quotes it, with its citation."""
+    def quote(self, scored: Scored, detail: bool = False) -> str:
+        """A unit as the answer quotes it, with its citation.
+
+        With `detail`, a step also quotes the one sentence of its unquoted rest that speaks to the
+        question's own words (the GDPR article behind "audit outcomes for fairness"), if any.
+        """
         unit = scored.unit
-        body = f"**{unit.title}.** {unit.text}" if unit.title else unit.text
-        return f"{body} {self.cite(unit.clause, unit.section, unit.quote)}"
+        extra = self.selector.detail_for(unit) if detail and self.selector is not None else ""
+        text = f"{unit.text} {extra}" if extra else unit.text
+        body = f"**{unit.title}.** {text}" if unit.title else text
+        quoted = f"{unit.title}. {text}" if unit.title else text
+        return f"{body} {self.cite(unit.clause, unit.section, quoted)}"
 
     def finish(self, clauses: list[str]) -> Composed:
         """The answer with its sources line."""
@@ -251,7 +258,7 @@ class Composer:
             lines = []
             for number, item in enumerate(group, 1):
                 marker = f"{number}." if kind in NUMBERED else "-"
-                line = f"{marker} {out.quote(item)}" if heading else out.quote(item)
+                line = f"{marker} {out.quote(item, True)}" if heading else out.quote(item, True)
                 if not out.fits(line):
                     break
                 lines.append(line)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pse_assistant.answer.intents import Intent
-from pse_assistant.core.text import content_stems, statements
+from pse_assistant.core.text import content_stems, sentences, statements
 from pse_assistant.plans.situations import Situation
 from pse_assistant.search.units import Unit, UnitKind, UnitMatrix
 
@@ -42,6 +42,7 @@ SITUATION_WEIGHT = 0.06  # a unit that speaks to the recognised situation
 # close step does not rule out the indicators of its clause that an indicators question asks for).
 RELEVANCE_FLOOR = 0.25
 MMR_LAMBDA = 0.72  # relevance against novelty when picking the next unit
+DETAIL_SHARED = 2  # question words a step's unquoted sentence must add before it is quoted too
 RANK_PRIOR = (
     0.3  # what first place in retrieval is worth against a unit's closeness, when ranking clauses
 )
@@ -145,6 +146,22 @@ class Selector:
             scored.append(Scored(row, unit, float(rel), score))
         scored.sort(key=lambda s: -s.score)
         return [s for s in scored if s.relevance >= best[self._floor_key(s.unit)] - RELEVANCE_FLOOR]
+
+    def detail_for(self, unit: Unit) -> str:
+        """The sentence of a unit's unquoted rest that shares most of the question's own words.
+
+        Only words the quoted part does not already share count, and at least `DETAIL_SHARED` of
+        them, so the sentence adds what was asked about rather than more of the same.
+        """
+        if not unit.detail or not self.words or DETAIL_SHARED <= 0:
+            return ""
+        new = self.words - content_stems(unit.quote)
+        best, most = "", DETAIL_SHARED - 1
+        for sentence in sentences(unit.detail):
+            shared = len(new & content_stems(sentence))
+            if shared > most:
+                best, most = sentence, shared
+        return best if best and self.fresh(best) else ""
 
     @staticmethod
     def _floor_key(unit: Unit) -> tuple[str, UnitKind]:
