@@ -173,19 +173,10 @@ _ASKING = re.compile(
 )
 
 
-# How big the asker's organization is ("a municipality of about 300 staff"): not what it is about.
-_SIZE = re.compile(
-    r"\b(?:(?:of|with) )?(?:about |around |some |roughly |nearly |over |under |almost )?"
-    r"\d[\d,.]*\s?(?:k )?(?:staff|employees|people|inhabitants|residents|officers|workers|fte)\b",
-    re.I,
-)
-
-
 def topic(text: str) -> str:
-    """The question without the words that only say what kind of answer is wanted, or how big
-    the asker's organization is ("of about 300 staff" is not a question about staff).
+    """The question without the words that only say what kind of answer is wanted.
 
     Kept whole when too little would remain to search on.
     """
-    stripped = " ".join(_ASKING.sub(" ", _SIZE.sub(" ", text)).split())
+    stripped = " ".join(_ASKING.sub(" ", text).split())
     return stripped if len(re.findall(r"[A-Za-z]{4,}", stripped)) >= 2 else text
