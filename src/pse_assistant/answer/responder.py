@@ -209,9 +209,7 @@ class Responder:
         clauses = composed.clauses
         if understood.follow_up and _tells_situation(reading):
             # Only the situation is new: the conversation's main clause stays first in its focus.
-            clauses = sorted(
-                clauses, key=lambda c: (c not in context.focus, _index(context.focus, c))
-            )
+            clauses = sorted(clauses, key=lambda c: _index(context.focus, c))
         answer = Answer(
             question=question,
             resolved_question=understood.query if understood.follow_up else reading.query,
@@ -452,6 +450,7 @@ class Responder:
 
 
 def _index(items: list[str], item: str) -> int:
+    """Where `item` stands in `items`; after all of them when it is not there."""
     return items.index(item) if item in items else len(items)
 
 

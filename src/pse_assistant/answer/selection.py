@@ -153,7 +153,7 @@ class Selector:
         Only words the quoted part does not already share count, and at least `DETAIL_SHARED` of
         them, so the sentence adds what was asked about rather than more of the same.
         """
-        if not unit.detail or not self.words or DETAIL_SHARED <= 0:
+        if not unit.detail or not self.words:
             return ""
         new = self.words - content_stems(unit.quote)
         best, most = "", DETAIL_SHARED - 1
