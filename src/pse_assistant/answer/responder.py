@@ -40,6 +40,7 @@ from pse_assistant.answer.models import (
 )
 from pse_assistant.answer.scope import (
     WORDING,
+    WORDING_NOTE,
     SmallTalk,
     asks_for_wording,
     not_found,
@@ -143,6 +144,7 @@ class Understood:
     intent: Intent | None = None
     notices: list[str] = field(default_factory=list)
     inherited: Intent | None = None  # the intent carried over from the conversation
+    wording: bool = False  # asks for the standard's own text
 
 
 class Responder:
@@ -257,8 +259,9 @@ class Responder:
             text, reading, refs, follow_up, query, result, vector, votes, inherited or intent
         )
         understood.inherited = inherited
+        understood.wording = wording
         if wording:
-            understood.notices.append(WORDING)
+            understood.notices.append(WORDING_NOTE)
         if reading.language is not None:
             understood.notices.append(
                 f"The question looks {reading.language.name}; the guidance is in English."
@@ -510,7 +513,7 @@ def _weights(clauses: list[str], result: SearchResult, named: bool) -> dict[str,
 
 def _preface(u: Understood) -> str:
     """The wording notice, the language notice or the "I read this as" line, before the answer."""
-    lines = [f"> {WORDING} Here is the project's guidance instead."] if WORDING in u.notices else []
+    lines = [f"> {WORDING} Here is the project's guidance instead."] if u.wording else []
     if u.reading.language is not None:
         lines.append(f"> {u.reading.language.notice}")
     if u.reading.read_as:

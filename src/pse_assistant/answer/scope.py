@@ -35,6 +35,8 @@ WORDING = (
     "assistant on your own machine with `pse ingest`."
 )
 
+WORDING_NOTE = "The standard's own wording is not reproduced; it is in your licensed copy."
+
 
 def asks_for_wording(text: str) -> bool:
     """Whether a message asks for the standard's own text rather than guidance on it."""
