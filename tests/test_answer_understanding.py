@@ -450,3 +450,12 @@ def test_a_step_quotes_the_sentence_of_its_rest_that_the_question_asks_about(
     quotes = " ".join(c["quote"] for c in answer["citations"])
     assert "Article 9" in quotes  # the passage the sentence comes from is cited whole
     assert_no_sentence_twice(answer)
+
+
+def test_dutch_that_langdetect_takes_for_afrikaans_is_read_as_dutch(api: TestClient) -> None:
+    # langdetect's first guess is Afrikaans, which the table does not hold; Dutch comes second.
+    answer = ask(api, "Hoe gaan we om met agressieve klanten aan het loket?")
+    assert answer["status"] == "answered"
+    assert "De richtlijnen van pse-assistant zijn in het Engels geschreven" in answer["answer"]
+    assert "I read this as" not in answer["answer"]  # not "corrected" into English words
+    assert "7.2.3" in cited(answer)  # conflict with citizens at the counter

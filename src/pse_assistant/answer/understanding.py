@@ -245,10 +245,14 @@ def detect_language(text: str, vocabulary: Vocabulary) -> Language | None:
         guesses = detect_langs(text)
     except LangDetectException:
         return None
-    best = guesses[0] if guesses else None
-    if best is None or best.prob < 0.7:
+    if not guesses or guesses[0].lang == "en":
         return None
-    return languages().get(best.lang)
+    # A close relative the table does not hold may come first (Dutch is often guessed Afrikaans):
+    # the most likely language the table does hold counts when langdetect gives it a fair chance.
+    known = [g for g in guesses if g.lang in languages()]
+    if not known or known[0].prob < (0.5 if known[0] is guesses[0] else 0.25):
+        return None
+    return languages()[known[0].lang]
 
 
 def read(text: str, vocabulary: Vocabulary) -> Reading:
