@@ -8,6 +8,7 @@ loading strictly local (`HF_HUB_OFFLINE=1`, a filesystem path, no hub look-ups).
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,6 +31,7 @@ _QUIET_OFFLINE = {
 MODEL_MAX_TOKENS = 256
 
 
+@cache
 def _native_bfloat16() -> bool:
     """Whether this processor multiplies bfloat16 in hardware; emulated bfloat16 would be slower."""
     import torch
