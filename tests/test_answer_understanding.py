@@ -459,3 +459,54 @@ def test_dutch_that_langdetect_takes_for_afrikaans_is_read_as_dutch(api: TestCli
     assert "De richtlijnen van pse-assistant zijn in het Engels geschreven" in answer["answer"]
     assert "I read this as" not in answer["answer"]  # not "corrected" into English words
     assert "7.2.3" in cited(answer)  # conflict with citizens at the counter
+
+
+def test_a_new_question_in_a_conversation_does_not_repeat_the_answer_before(
+    api: TestClient,
+) -> None:
+    first = ask(api, "What's the point of a journey map, in a sentence or two?")
+    assert first["intent"] == "summary"
+    # Not worded as a follow-up ("what now?" after a statement of its own), still in the same chat.
+    second = ask(
+        api,
+        "we made one for business licensing last year and it's been gathering dust on the "
+        "intranet ever since. what now?",
+        first["conversation_id"],
+    )
+    assert second["status"] == "answered"
+    assert not statements(second["answer"]) & statements(first["answer"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Accountants ring our helpline about the same client files, and every time they get a "
+        "different adviser. How do we stop that?",
+        "Two of our offices already give different answers to exactly the same request. "
+        "How do I teach freedom and consistency together?",
+    ],
+)
+def test_different_alone_does_not_make_a_comparison(api: TestClient, question: str) -> None:
+    assert ask(api, question)["intent"] != "comparison"
+
+
+def test_a_budget_cut_to_nothing_is_a_situation_and_the_question_is_answered(
+    api: TestClient,
+) -> None:
+    answer = ask(
+        api,
+        "Our research budget was cut to nothing this year, but we still need to understand why "
+        "seasonal businesses find our trading-licence process so painful. What can we do with "
+        "what we've got?",
+    )
+    assert answer["status"] == "answered"
+    assert "little or no budget" in answer["answer"].lower()
+
+
+def test_asking_someone_to_show_you_something_is_an_evidence_question(api: TestClient) -> None:
+    answer = ask(
+        api,
+        "What should I ask a hospital to show me, to check that their redesigned discharge was "
+        "really shaped with patients?",
+    )
+    assert answer["intent"] == "evidence"

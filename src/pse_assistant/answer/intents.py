@@ -46,17 +46,21 @@ class Intent(StrEnum):
 # The example labels that are not intents of a domain answer.
 NON_DOMAIN = frozenset({"greeting", "thanks", "about", "out-of-scope"})
 STRONG, WEAK = 0.6, 0.2
+REQUEST = 0.7  # a cue that asks for a whole deliverable outright
 # Cue words: (intent, weight, pattern). Strong cues name the kind of answer outright.
 _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
+    # Asking for a plan outright settles the form of the answer, whatever else it names ("a roadmap for folding ISO 11367 into our ISO 9001 system").
+    (Intent.PLAN, REQUEST, re.compile(r"\b(?:draft|write|build|draw up|make|create|prepare|put together|give me|sketch)\b(?: me)?(?: an?| the| our)?(?: [\w-]+){0,4} (?:action plan|roadmap|road map|implementation plan|roll-?out plan)\b", re.I)),
     (Intent.PLAN, STRONG, re.compile(r"\b(action plan|roadmap|road map|programme plan|make (?:that|this|it) a plan|(?:draft|write|build|draw up|make|create|prepare|put together|give me|turn \w+ into) (?:me )?(?:an? |the |our )?(?:[\w-]+ ){0,3}(?<!session )(?<!lesson )(?<!training )(?<!workshop )plan)\b", re.I)),
     (Intent.PLAN, WEAK, re.compile(r"(?<!workshop )(?<!session )(?<!lesson )(?<!training )\b(plan|planning|timeline)\b", re.I)),
     (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|workshop|training session|icebreaker|exercise for|discussion questions|(?:session|lesson|training) plan|induction (?:session|course|day|training)|(?:an? )?(?:\d+|one|two|three|half)[- ](?:hour|day|minute) (?:session|induction|training|course))\b", re.I)),
-    (Intent.COMPARISON, STRONG, re.compile(r"\b(differen\w*|compare\w*|comparison|versus|vs\.?|the same as)\b", re.I)),
+    # "different" alone is not a comparison ("a different adviser each time", "offices give different answers").
+    (Intent.COMPARISON, STRONG, re.compile(r"\b(differences?|differ(?:s|ent)? (?:from|between)|distinguish\w*|compare\w*|comparison|versus|vs\.?|the same as)\b", re.I)),
     (Intent.CROSSWALK, STRONG, re.compile(r"\b(9001|CAF|CSE|Customer Service Excellence|23592|crosswalk|maps? (?:to|onto)|correspond\w*|line up)\b", re.I)),
-    (Intent.EVIDENCE, STRONG, re.compile(r"\b(evidence|assessor|auditor|prove|proof|demonstrate|documents? (?:should|to) (?:i|we) ask|ask (?:them )?for)\b", re.I)),
+    (Intent.EVIDENCE, STRONG, re.compile(r"\b(evidence|assessor|auditor|prove|proof|demonstrate|documents? (?:should|to) (?:i|we) ask|ask (?:them )?for|(?:ask|want|expect) (?:\w+ ){1,3}to show (?:me|us))\b", re.I)),
     (Intent.EVIDENCE, WEAK, re.compile(r"\b(audit|show that|convince|records|(?:which|what) record)\b", re.I)),
     (Intent.INDICATORS, STRONG, re.compile(r"\b(kpis?|indicators?|metrics?|dashboard|targets?)\b", re.I)),
-    (Intent.INDICATORS, WEAK, re.compile(r"\b(measur\w*|numbers|track\w*|monitor\w*)\b", re.I)),
+    (Intent.INDICATORS, WEAK, re.compile(r"\b(measur\w*|numbers|figures|statistics|track\w*|monitor\w*)\b", re.I)),
     (Intent.PITFALLS, STRONG, re.compile(r"\b(pitfalls?|mistakes?|go(?:es)? wrong|traps?|watch out)\b", re.I)),
     (Intent.PITFALLS, WEAK, re.compile(r"\b(avoid|risks?|gaming)\b", re.I)),
     (Intent.MATURITY, STRONG, re.compile(r"\b(maturity|mature|self-assess\w*|what level|level [1-5])\b", re.I)),
@@ -64,6 +68,7 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.DEFINITION, STRONG, re.compile(r"^\s*(what is an? |what's an? |define |definition of |meaning of |what do(?:es)? (?:you|they|we) mean by )", re.I)),
     (Intent.DEFINITION, WEAK, re.compile(r"^\s*what is (?:the )?[\w/ -]{3,30}\??$", re.I)),
     (Intent.SUMMARY, WEAK, re.compile(r"\b(what does (?!(?:\S+ ){0,4}(?:law|gdpr|act|regulation|directive|legislation) )(?:\S+ ){0,5}(?:mean|cover|say|require|ask)|explain|summar\w*|overview|in plain words|briefly)\b", re.I)),
+    (Intent.SUMMARY, 0.4, re.compile(r"\b(in a nutshell|in (?:a|one) (?:sentence|line)(?: or two)?|what(?:'s| is) the point of)\b", re.I)),
     (Intent.HOW_TO, WEAK, re.compile(r"\b(in practice|looks? like|day to day|day-to-day|in real life)\b", re.I)),
     (Intent.HOW_TO, 0.35, re.compile(r"^\W*(?:and |so |but )?(how (?:do|does|can|should|could|would|might|to)|what should (?:we|i|they)|where (?:do|should) (?:we|i) start)\b", re.I)),
     (Intent.HOW_TO, WEAK, re.compile(r"\b(how (?:do|can|should|could|would) (?:we|i|you|our|they)|how to|what should|steps?|implement\w*|start|improve|set up|introduce|deal with|handle|stop|reduce|get)\b", re.I)),

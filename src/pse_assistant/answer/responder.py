@@ -80,6 +80,10 @@ OFF_TOPIC_DOUBT, PLURALITY_DOUBT = 0.5, 0.42
 # ...and one whose nearest example question is this close, with most neighbours of one domain kind,
 # is about the corpus whatever its topic words retrieve.
 DOMAIN_NEIGHBOUR = 0.55
+# ...and one none of whose nearest example questions is off-topic, and most of them one kind of
+# domain question, is on topic from this similarity (dev: off-topic questions all had an off-topic
+# neighbour; the on-topic ones just under ON_TOPIC_SIMILARITY had none).
+NO_DOUBT_SIMILARITY = 0.3
 SHORT_QUESTION = 4
 # A message of at most SMALL_TALK_WORDS words is small talk when this share of its nearest example
 # questions are greetings, thanks or questions about the assistant, the nearest this close.
@@ -292,6 +296,8 @@ class Responder:
                 return True
         if result.best_similarity >= ON_TOPIC_SIMILARITY or _domain_neighbours(votes):
             return False
+        if result.best_similarity >= NO_DOUBT_SIMILARITY and _undoubted(votes):
+            return False
         # One on-topic sentence is enough: text wrapped around a real question (an attempt to
         # change the instructions, a greeting) must not hide it. The whole question counts too,
         # as the search ran on its topic words only. A sentence whose nearest examples are mostly
@@ -393,7 +399,9 @@ class Responder:
 
     def _compose(self, u: Understood, context: Context) -> Composed:
         clauses = self._clauses(u, context)
-        before = said(context.previous) if u.follow_up else set()
+        # Nothing the answer just before said is said again in the same conversation, whether or
+        # not this turn reads as a follow-up ("we made one last year; what now?").
+        before = said(context.previous)
 
         def selector() -> Selector:
             weights = _weights(clauses, u.result, named=bool(u.refs.clauses or u.follow_up))
@@ -482,6 +490,13 @@ def _domain_neighbours(votes: dict[str, float]) -> bool:
     """The nearest example questions are close and agree on one kind of domain question."""
     domain = [v for k, v in votes.items() if k not in NON_DOMAIN and not k.startswith("_")]
     return votes.get("_best", 0.0) >= DOMAIN_NEIGHBOUR and max(domain, default=0.0) >= 0.5
+
+
+def _undoubted(votes: dict[str, float]) -> bool:
+    """No nearest example question is off-topic or small talk, and most are one domain kind."""
+    if any(votes.get(k, 0.0) > 0 for k in NON_DOMAIN):
+        return False
+    return max((v for k, v in votes.items() if not k.startswith("_")), default=0.0) >= 0.5
 
 
 def _short(text: str) -> bool:
