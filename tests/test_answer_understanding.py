@@ -510,3 +510,26 @@ def test_asking_someone_to_show_you_something_is_an_evidence_question(api: TestC
         "really shaped with patients?",
     )
     assert answer["intent"] == "evidence"
+
+
+@pytest.mark.parametrize(
+    ("question", "situation"),
+    [
+        (
+            "I'm advising a national tax administration, about 25,000 staff across 40 regional "
+            "offices. How should they start measuring service excellence?",
+            "large or national organization",
+        ),
+        (
+            "We collect child maintenance under statute and the parents are furious when they "
+            "deal with us. Where would we start?",
+            "statutory service",
+        ),
+        ("We are a records office with twelve staff. How do we start on journey mapping?", "small"),
+    ],
+)
+def test_situations_said_in_everyday_words_are_recognised(
+    api: TestClient, question: str, situation: str
+) -> None:
+    answer = ask(api, question)
+    assert any(situation in s for s in answer["situations"]), answer["situations"]
