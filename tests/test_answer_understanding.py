@@ -533,3 +533,16 @@ def test_situations_said_in_everyday_words_are_recognised(
 ) -> None:
     answer = ask(api, question)
     assert any(situation in s for s in answer["situations"]), answer["situations"]
+
+
+def test_a_how_to_answer_ends_with_the_other_steps_of_its_main_clause(api: TestClient) -> None:
+    answer = ask(api, "How do we stop favouritism and bribes at the permit counter?")
+    outline = next(p for p in answer["answer"].split("\n\n") if p.startswith("More steps in "))
+    clause = outline.removeprefix("More steps in ").split(":")[0]
+    titles = outline.split(": ", 1)[1].rsplit(". [", 1)[0].split("; ")
+    note = Assistant().corpus.note(clause)
+    all_titles = [s.title for s in note.steps()]
+    assert titles and set(titles) <= set(all_titles)
+    assert not any(f"**{t}.**" in answer["answer"] for t in titles)  # none quoted above
+    assert titles == [t for t in all_titles if t in titles]  # in the note's order
+    assert_no_sentence_twice(answer)

@@ -12,6 +12,7 @@ follow-up never repeats a sentence of the answer before it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pse_assistant.answer.intents import Intent
@@ -34,6 +35,11 @@ BODY: dict[Intent, tuple[tuple[UnitKind, str, int], ...]] = {
     Intent.EXAMPLE: ((K.EXAMPLE, "", 6), (K.STEP, "To try it yourself:", 2)),
     Intent.SUMMARY: ((K.WHY, "", 2), (K.PROSE, "", 2), (K.STEP, "In practice:", 4)),
 }  # fmt: skip
+# After the body, the titles of the lead clause's other steps (or indicators), so the reader sees the
+# whole approach the clause sets out and can ask about any of it.
+OUTLINE = {Intent.HOW_TO: (K.STEP, "More steps in"), Intent.SUMMARY: (K.STEP, "More steps in"), Intent.INDICATORS: (K.INDICATOR, "Other indicators in")}  # fmt: skip
+OUTLINE_CLAUSES = 1
+OUTLINE_WORDS = 40  # the outline may run this far past MAX_WORDS: a list of titles reads quickly
 PICKS = {Intent.HOW_TO: 11, Intent.EVIDENCE: 7, Intent.INDICATORS: 9, Intent.PITFALLS: 7, Intent.EXAMPLE: 9, Intent.SUMMARY: 8}  # fmt: skip
 NUMBERED = {K.STEP}
 LEAD_WITHIN = 3  # the opening is the closest to the question of the first picks of its kind
@@ -87,6 +93,7 @@ class Composition:
         self.parts: list[str] = []
         self.citations: list[Citation] = []
         self.said: set[str] = set(selector.used) if selector else set()
+        self.quoted: set[tuple[str, UnitKind, int]] = set()  # (clause, kind, order) of quoted units
 
     def fresh(self, text: str) -> bool:
         """Whether none of the text's sentences was said already (here or in the answer before)."""
@@ -117,9 +124,9 @@ class Composition:
         """Words written so far."""
         return sum(len(p.split()) for p in self.parts)
 
-    def fits(self, text: str) -> bool:
-        """Whether `text` still fits the answer's length."""
-        return self.words() + len(text.split()) <= MAX_WORDS
+    def fits(self, text: str, beyond: int = 0) -> bool:
+        """Whether `text` still fits the answer's length (allowed to run `beyond` it)."""
+        return self.words() + len(text.split()) <= MAX_WORDS + beyond
 
     def say(self, text: str) -> None:
         """Add a paragraph, and remember its sentences so none is said twice."""
@@ -135,6 +142,7 @@ class Composition:
         question's own words (the GDPR article behind "audit outcomes for fairness"), if any.
         """
         unit = scored.unit
+        self.quoted.add((unit.clause, unit.kind, unit.order))
         extra = self.selector.detail_for(unit) if detail and self.selector is not None else ""
         text = f"{unit.text} {extra}" if extra else unit.text
         body = f"**{unit.title}.** {text}" if unit.title else text
@@ -173,8 +181,36 @@ class Composer:
         head = self._lead(picks, intent)
         self._direct(out, ask, head, picks)
         self._body(out, intent, [p for p in picks if p is not head])
+        if not ask.follow_up:
+            self._outline(out, intent, head)
         self._also(out, ask)
         return out.finish([])
+
+    def _outline(self, out: Composition, intent: Intent, head: Scored) -> None:
+        """The titles of the main clause's steps (or indicators) that the answer did not quote."""
+        if intent not in OUTLINE:
+            return
+        kind, heading = OUTLINE[intent]
+        matrix = self.selector.matrix
+        # The clause the answer quoted most of this kind, the lead's clause first among equals.
+        counts = Counter(clause for clause, k, _ in out.quoted if k is kind)
+        ranked = sorted(counts, key=lambda c: (-counts[c], c != head.unit.clause))
+        for clause in (ranked or [head.unit.clause])[:OUTLINE_CLAUSES]:
+            units = [matrix.units[r] for r in matrix.by_clause.get(clause, [])]
+            titles = [
+                u.title
+                for u in units
+                if u.kind is kind and u.title and (u.clause, u.kind, u.order) not in out.quoted
+            ]
+            while titles:  # as many as fit, in the note's order
+                quote = "; ".join(titles)
+                line = f"{heading} {clause}: {quote}. [{clause}]"
+                if out.fits(line, OUTLINE_WORDS) and out.fresh(line):
+                    section = next(u.section for u in units if u.kind is kind)
+                    out.cite(clause, section, "".join(f"{t}. " for t in titles).strip())
+                    out.say(line)
+                    break
+                titles.pop()
 
     def _also(self, out: Composition, ask: Ask) -> None:
         """Point to the other clauses retrieval found close, when the answer did not use them."""
