@@ -104,6 +104,17 @@ def test_another_form_of_a_known_word_is_not_corrected(api: TestClient) -> None:
     assert answer["clauses"][0] == "7.2.3"
 
 
+def test_two_words_run_together_are_not_corrected(api: TestClient) -> None:
+    # "hotline" is not in the vocabulary, "hot" and "line" are: a compound, not a typo of "online".
+    answer = ask(
+        api,
+        "Our staff survey says nobody has used the speak-up hotline or the helpdesk in three "
+        "years. Isn't that a good sign?",
+    )
+    assert "I read" not in answer["answer"]
+    assert "online" not in answer["resolved_question"]
+
+
 @pytest.mark.parametrize(
     ("message", "words"),
     [

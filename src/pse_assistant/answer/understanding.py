@@ -25,6 +25,9 @@ from pse_assistant.plans.situations import Situation, recognise
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# The shortest first and second part of a compound word ("hot" + "line"); a three-letter second
+# part would pass typos whose ending is a fragment ("contract" + "ers").
+COMPOUND_HEAD, COMPOUND_TAIL = 3, 4
 COMMON_WORDS = 15_000  # the model vocabulary's most frequent whole words count as ordinary English
 FREQUENT = 5  # a rarer real word is only corrected to a corpus word used at least this often
 GREETING = re.compile(
@@ -131,6 +134,14 @@ class Vocabulary:
                 return any(self.known(stem + other) for other in ENDINGS if other != ending)
         return False
 
+    def compound(self, word: str) -> bool:
+        """Whether a word is two known words run together ("hotline", "caseload"), not a typo."""
+        lowered = word.lower()
+        return any(
+            self.known(lowered[:i]) and self.known(lowered[i:])
+            for i in range(COMPOUND_HEAD, len(lowered) - COMPOUND_TAIL + 1)
+        )
+
     def english_share(self, text: str) -> float:
         """The share of a text's words that are English (corpus or common words)."""
         words = _WORD.findall(text.lower())
@@ -168,6 +179,7 @@ class Vocabulary:
                 or not word.islower()
                 or self.known(word)
                 or self.form_of_known(word)
+                or self.compound(word)
                 or _contraction(word)
             ):
                 return word
