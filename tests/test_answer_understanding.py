@@ -557,3 +557,21 @@ def test_a_how_to_answer_ends_with_the_other_steps_of_its_main_clause(api: TestC
     assert not any(f"**{t}.**" in answer["answer"] for t in titles)  # none quoted above
     assert titles == [t for t in all_titles if t in titles]  # in the note's order
     assert_no_sentence_twice(answer)
+
+
+def test_a_turn_that_takes_up_the_subject_of_the_question_before_is_a_follow_up(
+    api: TestClient,
+) -> None:
+    first = ask(
+        api, "I'm facilitating co-design sessions with parents on how school admissions work."
+    )
+    second = ask(
+        api,
+        "how do we recruit the parents, so it isn't just the usual confident ones?",
+        first["conversation_id"],
+    )
+    assert second["resolved_question"] != second["question"]  # read with the conversation
+    assert not statements(second["answer"]) & statements(first["answer"])
+    # A new subject in the same conversation is not a follow-up.
+    third = ask(api, "What does a good complaint reply say?", first["conversation_id"])
+    assert third["resolved_question"] == third["question"]

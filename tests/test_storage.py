@@ -314,7 +314,7 @@ def test_conversations_keep_turns_in_order_and_delete_them_with_the_conversation
     conversation = store.get(cid)
     assert conversation.title == "Gifts at the counter"
     assert [t.question for t in conversation.turns] == ["question 0", "question 1", "question 2"]
-    assert store.last_answer(cid) == "answer 2" and store.answer_exists("a1")
+    assert store.last_turn(cid) == ("question 2", "answer 2") and store.answer_exists("a1")
     store.rename(cid, "Renamed")
     assert store.page(1).items[0].title == "Renamed"
     store.add_feedback("a1", "down", "too long")

@@ -493,9 +493,8 @@ class Assistant:
         store = self.conversations
         if conversation_id:
             conversation = store.get(conversation_id, with_turns=False, owner=owner)
-            context = Context(
-                conversation.focus, conversation.intent, store.last_answer(conversation_id)
-            )
+            asked, previous = store.last_turn(conversation_id)
+            context = Context(conversation.focus, conversation.intent, previous, asked)
         else:
             title = " ".join(question.split())[:80] or "Conversation"
             conversation_id = store.create(title, owner=owner)

@@ -127,7 +127,8 @@ class FeedbackEntry(BaseModel):
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    # Milliseconds: two conversations touched within one second still list newest first.
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _conversation(row: ConversationRecord, turns: list[TurnRecord]) -> Conversation:
@@ -249,16 +250,18 @@ class ConversationStore:
             )
             row.updated, row.focus, row.intent = now, ",".join(focus), intent or ""
 
-    def last_answer(self, conversation_id: str) -> str:
-        """The text of the conversation's last answer ("" before the first)."""
+    def last_turn(self, conversation_id: str) -> tuple[str, str]:
+        """The conversation's last question and the text of its answer (both "" before the first)."""
         with self.database.session() as session:
-            answer = session.scalar(
-                select(TurnRecord.answer)
+            row = session.execute(
+                select(TurnRecord.question, TurnRecord.answer)
                 .where(TurnRecord.conversation_id == conversation_id)
                 .order_by(TurnRecord.position.desc())
                 .limit(1)
-            )
-        return str(json.loads(answer).get("answer", "")) if answer is not None else ""
+            ).first()
+        if row is None:
+            return "", ""
+        return str(row.question), str(json.loads(row.answer).get("answer", ""))
 
     def all(self, owner: str | None = None) -> list[Conversation]:
         """Every conversation (of `owner`, if given), newest first, without turns (one query)."""

@@ -64,7 +64,7 @@ from pse_assistant.answer.understanding import (
     read,
 )
 from pse_assistant.core.errors import BackendUnavailable
-from pse_assistant.core.text import sentences
+from pse_assistant.core.text import content_stems, sentences
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.corpus.references import References, find_references
 from pse_assistant.plans.situations import without
@@ -108,6 +108,14 @@ GROUP_QUESTION = (
     r"business case|why (?:bother|should we)|nice[- ]to[- ]have|"
     r"who (?:is|are) (?:our|the) (?:customers?|citizens?))\b"
 )
+# Words nearly every question here uses: sharing one of them does not make two questions one subject.
+EVERYDAY_STEMS = content_stems(
+    "service services staff customer customers citizen citizens public people person organization "
+    "organisation team teams work way time need make get start improve want use year new thing help "
+    "good better question answer really actually just like know think standard excellence clause "
+    "principle element case office department council municipality agency ministry manager managers "
+    "level levels look show take give keep run"
+)
 # (clause, the question, sentences said before) -> a plan answer
 PlanDrafter = Callable[[str, str, set[str]], Composed | None]
 
@@ -119,6 +127,7 @@ class Context:
     focus: list[str]
     intent: Intent | None = None
     previous: str = ""
+    asked: str = ""  # the question the last answer answered
 
 
 @dataclass
@@ -237,7 +246,11 @@ class Responder:
             context.focus
             and not refs.clauses
             and not refs.foreign
-            and (is_follow_up(reading.query) or _tells_situation(reading))
+            and (
+                is_follow_up(reading.query)
+                or _tells_situation(reading)
+                or _same_subject(reading.query, context.asked)
+            )
         )
         query = f"{reading.query} {' '.join(context.focus)}" if follow_up else reading.query
         result = self.parts.search(topic(query), 8)
@@ -463,6 +476,13 @@ class Responder:
 def _index(items: list[str], item: str) -> int:
     """Where `item` stands in `items`; after all of them when it is not there."""
     return items.index(item) if item in items else len(items)
+
+
+def _same_subject(text: str, before: str) -> bool:
+    """A turn that takes up a subject the question before named ("how do we recruit the parents?"
+    after "co-design sessions with parents"), beyond the words every question here uses."""
+    shared = content_stems(" ".join(own_topic(text))) & content_stems(" ".join(own_topic(before)))
+    return bool(shared - EVERYDAY_STEMS)
 
 
 def _tells_situation(reading: Reading) -> bool:
