@@ -575,3 +575,19 @@ def test_a_turn_that_takes_up_the_subject_of_the_question_before_is_a_follow_up(
     # A new subject in the same conversation is not a follow-up.
     third = ask(api, "What does a good complaint reply say?", first["conversation_id"])
     assert third["resolved_question"] == third["question"]
+
+
+def test_a_question_about_starting_with_the_whole_standard_gets_the_group_notes_first_moves(
+    api: TestClient, real_assistant: Assistant
+) -> None:
+    answer = ask(
+        api,
+        "We want to start implementing ISO 11367 across the whole council next year. What should "
+        "the first months look like?",
+    )
+    assert answer["clauses"][0] == "7"
+    # The numbered moves of the group note ("Sequencing the work") are steps like any note's.
+    sequence = real_assistant.corpus.note("7").steps("Sequencing the work")
+    steps = [s for s in sequence if f"**{s.title}.**" in answer["answer"]]
+    assert len(steps) >= 3, answer["answer"]
+    assert_no_sentence_twice(answer)

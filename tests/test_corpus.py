@@ -146,3 +146,10 @@ def test_a_clause_view_can_sit_under_a_page_headings_in_order(corpus: Corpus) ->
     assert levels[0] == 3 and min(levels[1:]) == 4
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
     assert view.markdown().startswith("### 7.2.3")  # the terminal's layout is unchanged
+
+
+def test_a_paragraph_after_a_numbered_list_is_not_part_of_its_last_item(corpus: Corpus) -> None:
+    steps = corpus.note("7").steps("Sequencing the work")
+    assert [s.number for s in steps] == [1, 2, 3, 4, 5, 6]
+    assert "lighthouse" not in steps[-1].text  # the paragraph below the list stands on its own
+    assert "lighthouse" in corpus.note("7").section("Sequencing the work").text

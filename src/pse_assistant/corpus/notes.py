@@ -170,9 +170,10 @@ class Note(BaseModel):
         """The section with this heading, if the note has it."""
         return next((s for s in self.sections if s.title.lower() == title.lower()), None)
 
-    def steps(self) -> list[Step]:
-        """The numbered steps of "How to meet it"."""
-        section = self.section("How to meet it")
+    def steps(self, title: str = "How to meet it") -> list[Step]:
+        """The numbered steps of "How to meet it" (or of another section, such as a group note's
+        "Where to start")."""
+        section = self.section(title)
         if section is None:
             return []
         steps = []
@@ -302,16 +303,22 @@ def _section(title: str, line: int, body: list[str]) -> Section:
 def _list_items(
     lines: list[str], first_line: int, pattern: re.Pattern[str], keep_lines: bool = False
 ) -> list[Block]:
-    """Top-level list items: a marker at column 0 starts one; indented or plain lines continue it."""
+    """Top-level list items: a marker at column 0 starts one; indented or plain lines continue it,
+    except a plain line after a blank one, which is a paragraph after the list (as in Markdown)."""
     items: list[Block] = []
     current: list[str] = []
     start = 0
+    blank = False
     for offset, line in enumerate(lines):
         match = pattern.match(line)
+        after_blank, blank = blank, not line.strip()
         if match:
             if current:
                 items.append(Block(line=start, text=_join(current, keep_lines)))
             current, start = [match.group(match.lastindex or 1)], first_line + offset
+        elif current and after_blank and line.strip() and not line[0].isspace():
+            items.append(Block(line=start, text=_join(current, keep_lines)))
+            current = []
         elif current and line.strip() and not line.startswith("#"):
             if not line[0].isspace() and (_NUMBERED.match(line) or _BULLET.match(line)):
                 break
