@@ -60,7 +60,7 @@ def run_dir(test_run: EvalRun, tmp_path_factory: pytest.TempPathFactory) -> Path
 # -- datasets ------------------------------------------------------------------------------------
 def test_shipped_splits_load_with_their_items() -> None:
     dev, test = load_dataset(default_dataset("dev")), load_dataset(default_dataset("test"))
-    assert (len(dev), len(test)) == (107, 151)
+    assert (len(dev), len(test)) == (152, 151)
     assert {i.split for i in test} == {"test"}
     follow_up = next(i for i in test if i.turns)
     assert follow_up.question is None and follow_up.last == follow_up.turns[-1]  # type: ignore[index]
