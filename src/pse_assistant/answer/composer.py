@@ -22,7 +22,7 @@ from pse_assistant.core.text import lead
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.plans.situations import Situation
 from pse_assistant.search.retrieval import Hit
-from pse_assistant.search.units import UnitKind
+from pse_assistant.search.units import Unit, UnitKind
 
 MAX_WORDS = 350
 K = UnitKind
@@ -93,7 +93,7 @@ class Composition:
         self.parts: list[str] = []
         self.citations: list[Citation] = []
         self.said: set[str] = set(selector.used) if selector else set()
-        self.quoted: set[tuple[str, UnitKind, int]] = set()  # (clause, kind, order) of quoted units
+        self.quoted: dict[str, Unit] = {}  # the units quoted so far, by id
 
     def fresh(self, text: str) -> bool:
         """Whether none of the text's sentences was said already (here or in the answer before)."""
@@ -142,7 +142,7 @@ class Composition:
         question's own words (the GDPR article behind "audit outcomes for fairness"), if any.
         """
         unit = scored.unit
-        self.quoted.add((unit.clause, unit.kind, unit.order))
+        self.quoted[unit.id] = unit
         extra = self.selector.detail_for(unit) if detail and self.selector is not None else ""
         text = f"{unit.text} {extra}" if extra else unit.text
         body = f"**{unit.title}.** {text}" if unit.title else text
@@ -193,14 +193,12 @@ class Composer:
         kind, heading = OUTLINE[intent]
         matrix = self.selector.matrix
         # The clause the answer quoted most of this kind, the lead's clause first among equals.
-        counts = Counter(clause for clause, k, _ in out.quoted if k is kind)
+        counts = Counter(u.clause for u in out.quoted.values() if u.kind is kind)
         ranked = sorted(counts, key=lambda c: (-counts[c], c != head.unit.clause))
         for clause in (ranked or [head.unit.clause])[:OUTLINE_CLAUSES]:
             units = [matrix.units[r] for r in matrix.by_clause.get(clause, [])]
             titles = [
-                u.title
-                for u in units
-                if u.kind is kind and u.title and (u.clause, u.kind, u.order) not in out.quoted
+                u.title for u in units if u.kind is kind and u.title and u.id not in out.quoted
             ]
             while titles:  # as many as fit, in the note's order
                 quote = "; ".join(titles)

@@ -316,12 +316,13 @@ def _list_items(
             if current:
                 items.append(Block(line=start, text=_join(current, keep_lines)))
             current, start = [match.group(match.lastindex or 1)], first_line + offset
-        elif current and after_blank and line.strip() and not line[0].isspace():
-            items.append(Block(line=start, text=_join(current, keep_lines)))
-            current = []
         elif current and line.strip() and not line.startswith("#"):
             if not line[0].isspace() and (_NUMBERED.match(line) or _BULLET.match(line)):
                 break
+            if after_blank and not line[0].isspace():
+                items.append(Block(line=start, text=_join(current, keep_lines)))
+                current = []
+                continue
             current.append(line)
         elif current and line.startswith("#"):
             items.append(Block(line=start, text=_join(current, keep_lines)))
