@@ -591,3 +591,15 @@ def test_a_question_about_starting_with_the_whole_standard_gets_the_group_notes_
     steps = [s for s in sequence if f"**{s.title}.**" in answer["answer"]]
     assert len(steps) >= 3, answer["answer"]
     assert_no_sentence_twice(answer)
+
+
+def test_a_roadmap_asked_for_outright_is_a_plan_whatever_framework_it_names(
+    api: TestClient,
+) -> None:
+    answer = ask(
+        api,
+        "We run an ISO 9001 certified quality system. Make me a roadmap for folding ISO 11367 into "
+        "it instead of building something new next to it.",
+    )
+    assert answer["intent"] == "plan"
+    assert answer["answer"].startswith("**Action plan: ")

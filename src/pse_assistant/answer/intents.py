@@ -46,7 +46,7 @@ class Intent(StrEnum):
 # The example labels that are not intents of a domain answer.
 NON_DOMAIN = frozenset({"greeting", "thanks", "about", "out-of-scope"})
 STRONG, WEAK = 0.6, 0.2
-REQUEST = 0.7  # a cue that asks for a whole deliverable outright
+REQUEST = 1.0  # a cue that asks for a whole deliverable outright: decisive
 # Cue words: (intent, weight, pattern). Strong cues name the kind of answer outright.
 _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     # Asking for a plan outright settles the form of the answer, whatever else it names ("a roadmap for folding ISO 11367 into our ISO 9001 system").
@@ -117,6 +117,8 @@ def detect_intent(text: str, votes: dict[str, float] | None = None) -> Intent | 
     score: dict[Intent, float] = {}
     for intent, weight, pattern in _CUES:
         if pattern.search(text):
+            if weight >= REQUEST:  # a deliverable asked for outright settles it
+                return intent
             score[intent] = max(score.get(intent, 0.0), weight)
     votes = votes or {}
     # Neighbours count as much as they are close: a vague match should not outvote a cue word.
