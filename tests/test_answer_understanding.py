@@ -603,3 +603,18 @@ def test_a_roadmap_asked_for_outright_is_a_plan_whatever_framework_it_names(
     )
     assert answer["intent"] == "plan"
     assert answer["answer"].startswith("**Action plan: ")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do we know if the redesign of our permit service made life easier for applicants?",
+        "How can I tell whether staff feel safe to report abuse from callers?",
+    ],
+)
+def test_how_would_we_know_asks_what_to_measure(api: TestClient, question: str) -> None:
+    answer = ask(api, question)
+    assert answer["intent"] == "indicators"
+    assert (
+        "Indicators to track:" in answer["answer"] or "A good first indicator" in answer["answer"]
+    )

@@ -61,6 +61,8 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.EVIDENCE, WEAK, re.compile(r"\b(audit|show that|convince|records|(?:which|what) record)\b", re.I)),
     (Intent.INDICATORS, STRONG, re.compile(r"\b(kpis?|indicators?|metrics?|dashboard|targets?)\b", re.I)),
     (Intent.INDICATORS, WEAK, re.compile(r"\b(measur\w*|numbers|figures|statistics|track\w*|monitor\w*)\b", re.I)),
+    # "How would we know it worked?" asks what to measure.
+    (Intent.INDICATORS, STRONG, re.compile(r"\bhow (?:would|will|do|does|can|could|should) (?:we|i|you|they|she|he|anyone) (?:know|tell|see|check)\b(?: (?:if|whether|that|it|when))?", re.I)),
     (Intent.PITFALLS, STRONG, re.compile(r"\b(pitfalls?|mistakes?|go(?:es)? wrong|traps?|watch out)\b", re.I)),
     (Intent.PITFALLS, WEAK, re.compile(r"\b(avoid|risks?|gaming)\b", re.I)),
     (Intent.MATURITY, STRONG, re.compile(r"\b(maturity|mature|self-assess\w*|what level|level [1-5])\b", re.I)),
@@ -70,7 +72,7 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.SUMMARY, WEAK, re.compile(r"\b(what does (?!(?:\S+ ){0,4}(?:law|gdpr|act|regulation|directive|legislation) )(?:\S+ ){0,5}(?:mean|cover|say|require|ask)|explain|summar\w*|overview|in plain words|briefly)\b", re.I)),
     (Intent.SUMMARY, 0.4, re.compile(r"\b(in a nutshell|in (?:a|one) (?:sentence|line)(?: or two)?|what(?:'s| is) the point of)\b", re.I)),
     (Intent.HOW_TO, WEAK, re.compile(r"\b(in practice|looks? like|day to day|day-to-day|in real life)\b", re.I)),
-    (Intent.HOW_TO, 0.35, re.compile(r"^\W*(?:and |so |but )?(how (?:do|does|can|should|could|would|might|to)|what should (?:we|i|they)|where (?:do|should) (?:we|i) start)\b", re.I)),
+    (Intent.HOW_TO, 0.35, re.compile(r"^\W*(?:and |so |but )?(how (?:do|does|can|should|could|would|might|to)(?! (?:we|i|you|they) (?:know|tell)\b)|what should (?:we|i|they)|where (?:do|should) (?:we|i) start)\b", re.I)),
     (Intent.HOW_TO, WEAK, re.compile(r"\b(how (?:do|can|should|could|would) (?:we|i|you|our|they)|how to|what should|steps?|implement\w*|start|improve|set up|introduce|deal with|handle|stop|reduce|get)\b", re.I)),
 )  # fmt: skip
 NEIGHBOURS = 7
