@@ -87,6 +87,23 @@ class Section(BaseModel):
         """Top-level list items (numbered or bulleted), with their continuation lines joined."""
         return _list_items(self.lines, self.line + 1, _NUMBERED if numbered else _BULLET)
 
+    def around(self, numbered: bool) -> str:
+        """The section's text without its top-level list items, nor the sentence that introduces
+        them ("The order we suggest:"): what is said around the list."""
+        items = _item_lines(self.lines, _NUMBERED if numbered else _BULLET)
+        listed = {o for item in items for o in item}
+        kept = [line for o, line in enumerate(self.lines) if o not in listed]
+        for first in sorted((item[0] for item in items), reverse=True):
+            intro = max((o for o in range(first) if self.lines[o].strip()), default=None)
+            if (
+                intro is not None
+                and intro not in listed
+                and self.lines[intro].rstrip().endswith(":")
+            ):
+                index = intro - sum(1 for o in listed if o < intro)
+                kept[index] = " ".join(sentences(kept[index])[:-1])
+        return "\n".join(kept).strip()
+
     def subsections(self) -> list[Section]:
         """H3 subsections of this section."""
         return _split(self.lines, self.line + 1, "### ")
@@ -303,32 +320,42 @@ def _section(title: str, line: int, body: list[str]) -> Section:
 def _list_items(
     lines: list[str], first_line: int, pattern: re.Pattern[str], keep_lines: bool = False
 ) -> list[Block]:
-    """Top-level list items: a marker at column 0 starts one; indented or plain lines continue it,
-    except a plain line after a blank one, which is a paragraph after the list (as in Markdown)."""
-    items: list[Block] = []
-    current: list[str] = []
-    start = 0
+    """Top-level list items, with their continuation lines joined (see `_item_lines`)."""
+    items = []
+    for offsets in _item_lines(lines, pattern):
+        match = pattern.match(lines[offsets[0]])
+        assert match is not None  # an item starts at its marker
+        parts = [match.group(match.lastindex or 1), *(lines[o] for o in offsets[1:])]
+        items.append(Block(line=first_line + offsets[0], text=_join(parts, keep_lines)))
+    return items
+
+
+def _item_lines(lines: list[str], pattern: re.Pattern[str]) -> list[list[int]]:
+    """The line offsets of each top-level list item: a marker at column 0 starts one; indented or
+    plain lines continue it, except a plain line after a blank one, which is a paragraph after the
+    list (as in Markdown); a heading or a list of the other kind ends the list."""
+    items: list[list[int]] = []
+    current: list[int] = []
     blank = False
     for offset, line in enumerate(lines):
-        match = pattern.match(line)
         after_blank, blank = blank, not line.strip()
-        if match:
+        if pattern.match(line):
             if current:
-                items.append(Block(line=start, text=_join(current, keep_lines)))
-            current, start = [match.group(match.lastindex or 1)], first_line + offset
+                items.append(current)
+            current = [offset]
         elif current and line.strip() and not line.startswith("#"):
             if not line[0].isspace() and (_NUMBERED.match(line) or _BULLET.match(line)):
                 break
             if after_blank and not line[0].isspace():
-                items.append(Block(line=start, text=_join(current, keep_lines)))
+                items.append(current)
                 current = []
                 continue
-            current.append(line)
+            current.append(offset)
         elif current and line.startswith("#"):
-            items.append(Block(line=start, text=_join(current, keep_lines)))
+            items.append(current)
             current = []
     if current:
-        items.append(Block(line=start, text=_join(current, keep_lines)))
+        items.append(current)
     return items
 
 

@@ -53,7 +53,6 @@ SECTION_KINDS = {
     "Example": UnitKind.EXAMPLE,
 }
 SKIPPED_SECTIONS = {"Workshop prompts", "Related"}
-_NUMBERED_ITEM = re.compile(r"^\d+\.\s")
 # Sections whose numbered items are steps: a note's own, and a group note's first moves.
 STEP_SECTIONS = ("How to meet it", "Where to start", "Sequencing the work")
 
@@ -107,7 +106,7 @@ def _section_units(note: Note, section: Section) -> Iterable[Unit]:
             yield Unit(clause, title, UnitKind.STEP, quoted, step.title, step.number, detail=rest)
         # A group note's section also says things around its list ("A smaller body may prefer…").
         if title != "How to meet it":
-            around = _prose(_without_list(section.text))
+            around = _prose(section.around(numbered=True))
             for n, sentence in enumerate(sentences(around), 1):
                 yield Unit(clause, title, UnitKind.PROSE, sentence, order=n)
     elif title == "Evidence an assessor looks for":
@@ -135,26 +134,6 @@ def _section_units(note: Note, section: Section) -> Iterable[Unit]:
         kind = SECTION_KINDS.get(title, UnitKind.PROSE)
         for n, sentence in enumerate(sentences(_prose(section.text)), 1):
             yield Unit(clause, title, kind, sentence, order=n)
-
-
-def _without_list(text: str) -> str:
-    """A section's text without its numbered items (each item's continuation lines included) and
-    without the line that introduces them ("The order we suggest:")."""
-    kept: list[str] = []
-    inside = False
-    for line in text.split("\n"):
-        if _NUMBERED_ITEM.match(line):
-            if not inside:
-                while kept and not kept[-1].strip():
-                    kept.pop()
-                if kept and kept[-1].rstrip().endswith(":"):  # keep what comes before it
-                    kept.append(" ".join(sentences(kept.pop())[:-1]))
-            inside = True
-        elif not line.strip() or not line.startswith((" ", "\t")):
-            inside = False
-        if not inside:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 def _flat(text: str) -> str:
