@@ -571,8 +571,6 @@ def test_a_turn_that_takes_up_the_subject_of_the_question_before_is_a_follow_up(
         first["conversation_id"],
     )
     assert second["resolved_question"] != second["question"]  # read with the conversation
-    # Recruiting, in a conversation about co-design, is the co-design clause's recruiting first.
-    assert second["clauses"][0] == first["clauses"][0] == "7.3.2", second["clauses"]
     assert not statements(second["answer"]) & statements(first["answer"])
     # A new subject in the same conversation is not a follow-up.
     third = ask(api, "What does a good complaint reply say?", first["conversation_id"])

@@ -89,9 +89,6 @@ SHORT_QUESTION = 4
 # questions are greetings, thanks or questions about the assistant, the nearest this close.
 CHAT, CHAT_VOTE, CHAT_SIMILARITY = frozenset({"greeting", "thanks", "about"}), 0.6, 0.45
 REUSES = {Intent.PLAN, Intent.WORKSHOP}  # answers that may restate the answer they are made from
-PREVIOUS_WEIGHT = (
-    0.5  # the question before, against a moved-on follow-up's own, in its clause ranking
-)
 OWN_TOPIC = 2  # content words that make a follow-up about something new as well
 PLANNABLE = {"sub-element", "element", "principle"}
 CLAUSES = 3  # retrieved clauses whose units may compete for an answer
@@ -351,7 +348,7 @@ class Responder:
             and not _tells_situation(u.reading)
             and len(own_topic(without(u.reading.query, u.reading.situations))) >= OWN_TOPIC
         ):
-            return self._moved_on(u, named, context.asked)
+            return self._moved_on(u, named)
         if named:
             clauses = list(named)
         else:
@@ -386,22 +383,15 @@ class Responder:
         tied.sort(key=lambda c: ranked.index(c) if c in ranked else len(ranked))
         return [ranked[0], *tied, *(c for c in ranked[1:] if c not in tied)]
 
-    def _moved_on(self, u: Understood, focus: list[str], asked: str = "") -> list[str]:
+    def _moved_on(self, u: Understood, focus: list[str]) -> list[str]:
         """A follow-up with a topic of its own: the conversation's clauses first, then its own.
 
         "and how do we stop teams gaming the numbers?" after an answer on indicators may be
-        answered from the indicators clause or from the one about gaming, whichever answers closer;
-        "closer" is judged with the question before folded in, so "how do we recruit the parents?"
-        after "we're running co-design sessions with parents" is about recruiting for co-design.
+        answered from the indicators clause or from the one about gaming, whichever answers closer.
         """
         own = self.parts.search(topic(u.reading.query), 8).clauses
         pool = [*focus, *(c for c in own if self._kinds.get(c) in SPECIFIC and c not in focus)]
-        vector = u.vector
-        if asked and PREVIOUS_WEIGHT:
-            before = np.asarray(self.parts.vector(asked), dtype=np.float32)
-            vector = vector + PREVIOUS_WEIGHT * before
-            vector = vector / (np.linalg.norm(vector) or 1.0)
-        return rank_clauses(self.parts.units(), vector, pool, self._fit(u))[:CLAUSES] or focus
+        return rank_clauses(self.parts.units(), u.vector, pool, self._fit(u))[:CLAUSES] or focus
 
     @staticmethod
     def _fit(u: Understood) -> dict[UnitKind, float]:
