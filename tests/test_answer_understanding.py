@@ -337,9 +337,12 @@ def test_the_direct_answer_is_the_step_closest_to_what_was_asked(api: TestClient
     answer = ask(
         api, "We're a tax office with 300 staff. How do we stop bribes at the permit counter?"
     )
-    opening = answer["answer"].split("\n\n")[0]
+    opening, behind = answer["answer"].split("\n\n")[:2]
     assert "Start here:" in opening
     assert opening.rstrip().endswith("[7.2.3]"), opening
+    # ...and the clause summarised next is the one just quoted, not retrieval's first.
+    assert behind.startswith("This draws on 7.2.3 Integrity and conflict management and "), behind
+    assert behind.rstrip().endswith("[7.2.3]"), behind
 
 
 @pytest.mark.parametrize(

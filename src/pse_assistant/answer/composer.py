@@ -262,8 +262,12 @@ class Composer:
             self._behind(out, ask, head, picks)
 
     def _behind(self, out: Composition, ask: Ask, head: Scored, picks: list[Scored]) -> None:
-        """Name the clause (or two) the answer draws on, with the clause's own summary when new."""
-        cited = list(dict.fromkeys(p.unit.clause for p in picks))[:2]
+        """Name the clause (or two) the answer draws on, with the clause's own summary when new.
+
+        The opening's clause is named first, so the summary that follows is of the clause the
+        reader has just been quoted, not of another one.
+        """
+        cited = list(dict.fromkeys([head.unit.clause, *(p.unit.clause for p in picks)]))[:2]
         if ask.follow_up or not cited:
             return
         labels = " and ".join(self.corpus.structure.get(c).label for c in cited)
