@@ -267,9 +267,9 @@ class Composer:
         The opening's clause is named first, so the summary that follows is of the clause the
         reader has just been quoted, not of another one.
         """
-        cited = list(dict.fromkeys([head.unit.clause, *(p.unit.clause for p in picks)]))[:2]
-        if ask.follow_up or not cited:
+        if ask.follow_up:
             return
+        cited = list(dict.fromkeys([head.unit.clause, *(p.unit.clause for p in picks)]))[:2]
         labels = " and ".join(self.corpus.structure.get(c).label for c in cited)
         note = self.corpus.note(cited[0])
         brief = note.section("In brief") if note else None
