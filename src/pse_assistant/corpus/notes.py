@@ -92,17 +92,12 @@ class Section(BaseModel):
         them ("The order we suggest:"): what is said around the list."""
         items = _item_lines(self.lines, _NUMBERED if numbered else _BULLET)
         listed = {o for item in items for o in item}
-        kept = [line for o, line in enumerate(self.lines) if o not in listed]
-        for first in sorted((item[0] for item in items), reverse=True):
+        kept = {o: line for o, line in enumerate(self.lines) if o not in listed}
+        for first, *_ in items:
             intro = max((o for o in range(first) if self.lines[o].strip()), default=None)
-            if (
-                intro is not None
-                and intro not in listed
-                and self.lines[intro].rstrip().endswith(":")
-            ):
-                index = intro - sum(1 for o in listed if o < intro)
-                kept[index] = " ".join(sentences(kept[index])[:-1])
-        return "\n".join(kept).strip()
+            if intro in kept and kept[intro].rstrip().endswith(":"):
+                kept[intro] = " ".join(sentences(kept[intro])[:-1])
+        return "\n".join(kept.values()).strip()
 
     def subsections(self) -> list[Section]:
         """H3 subsections of this section."""
