@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pse_assistant.assistant import Assistant
@@ -15,6 +16,8 @@ from pse_assistant.corpus.loader import Corpus, load_corpus
 from pse_assistant.search.embeddings import MODEL_MAX_TOKENS, LocalEmbeddings, default_model_path
 from tests.conftest import Edit
 from tests.fakes import HashEmbeddings
+
+SAME = 1e-6  # vectors this close are the same for every score an answer depends on
 
 
 def test_every_chunk_fits_what_the_model_reads(corpus: Corpus) -> None:
@@ -83,6 +86,60 @@ def test_refresh_embeds_only_what_changed(tmp_path: Path, corpus_copy: Path, edi
 
     rebuilt = changed.build_index(rebuild=True)
     assert rebuilt.embedded == rebuilt.total
+
+
+def test_a_text_gets_the_same_vector_alone_or_among_others(corpus: Corpus) -> None:
+    """A passage's vector depends on the passage only, not on the batch it was embedded in."""
+    real = LocalEmbeddings()
+    texts = [c.page_content for c in Assistant(Settings(), corpus=corpus).corpus_chunks()[:24]]
+    texts += ["Gifts register.", "A much longer sentence about handling complaints at the counter."]
+    together = np.array(real.embed_documents(texts))
+    alone = np.array([real.embed_documents([text])[0] for text in texts[::5]])
+    reordered = np.array(real.embed_documents(list(reversed(texts))))[::-1]
+    # Padded to its longest neighbour, a passage's vector moved by up to 1e-3 (bfloat16 rounding);
+    # what remains is float32 rounding in the last place.
+    assert np.abs(alone - together[::5]).max() < SAME
+    assert np.abs(reordered - together).max() < SAME
+
+
+def test_a_refreshed_index_holds_the_vectors_of_a_fresh_build(
+    tmp_path: Path, corpus_copy: Path, edit: Edit, real_assistant: Assistant
+) -> None:
+    """Edit a note, build, undo the edit and refresh: the vectors are a fresh build's.
+
+    The refresh embeds the restored passages on their own, where the fresh build embedded them in
+    batches with their neighbours; answers must not depend on how the index came to be.
+    """
+    note = corpus_copy / "guidance" / "7.2.2.md"
+    original = note.read_text(encoding="utf-8")
+    edit(note, "## In brief\n\n", "## In brief\n\nA sentence a reviewer added, then took out. ")
+    settings = Settings(corpus_dir=corpus_copy, data_dir=tmp_path / "data")
+    Assistant(settings, corpus=load_corpus(corpus_copy)).build_index()
+    note.write_text(original, encoding="utf-8")
+    refreshed = Assistant(settings, corpus=load_corpus(corpus_copy))
+    report = refreshed.build_index()
+    assert report.changed and 1 <= report.embedded <= 3 and report.units_embedded >= 1
+
+    for mine, fresh in (
+        (refreshed.index, real_assistant.index),
+        (refreshed.unit_index.index, real_assistant.unit_index.index),
+    ):
+        ours, theirs = mine.require_active(), fresh.require_active()
+        assert [d.id for d in mine.chunks(ours)] == [d.id for d in fresh.chunks(theirs)]
+        assert np.abs(mine.vectors(ours) - fresh.vectors(theirs)).max() < SAME
+
+
+def test_vectors_made_another_way_are_embedded_afresh(tmp_path: Path, corpus: Corpus) -> None:
+    """An index from an earlier version (vectors padded differently) is not mixed with new ones."""
+    settings = Settings(data_dir=tmp_path / "data")
+    Assistant(settings, corpus=corpus, embedder=HashEmbeddings()).build_index()
+
+    class Repadded(HashEmbeddings):
+        vectors_id = "hash-embeddings-384 (padded to 16)"
+
+    report = Assistant(settings, corpus=corpus, embedder=Repadded()).build_index()
+    assert report.changed and report.embedded == report.total
+    assert LocalEmbeddings().vectors_id.endswith("(padded to 16)")
 
 
 def test_a_failed_build_leaves_the_previous_index_serving(tmp_path: Path, corpus: Corpus) -> None:

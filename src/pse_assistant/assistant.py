@@ -145,7 +145,10 @@ class Assistant:
         return ChunkIndex(
             client,
             self.embedder,
-            model_name=str(getattr(self.embedder, "model_name", type(self.embedder).__name__)),
+            model_name=str(
+                getattr(self.embedder, "vectors_id", None)
+                or getattr(self.embedder, "model_name", type(self.embedder).__name__)
+            ),
             prefix=self.settings.collection_prefix,
             **self._index_locks("chunks"),
         )

@@ -29,6 +29,8 @@ _QUIET_OFFLINE = {
 
 # Every chunk must fit in what the model reads: 256 word pieces including [CLS] and [SEP].
 MODEL_MAX_TOKENS = 256
+# Documents are padded to a multiple of this many word pieces, whatever else is in their batch.
+PAD_TO = 16
 
 
 @cache
@@ -66,9 +68,8 @@ class LocalEmbeddings(Embeddings):
 
     Args:
         model: a folder holding a sentence-transformers model; the packaged MiniLM when omitted.
-        batch_size: texts per forward pass when indexing; small batches pad less, and on this
-            2-core machine 8 was both faster and leaner than 64 (12.0 s and 761 MB against 15.6 s
-            and 1,113 MB for a full build).
+        batch_size: texts per forward pass when indexing, among texts padded to the same length;
+            on this 2-core machine 16 was no faster than 8 for a full build.
     """
 
     def __init__(self, model: str | None = None, batch_size: int = 8) -> None:
@@ -76,6 +77,14 @@ class LocalEmbeddings(Embeddings):
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
         self._tokenizer: Any = None
+
+    @property
+    def vectors_id(self) -> str:
+        """What an index records as the source of its vectors: the model, and how texts are padded.
+
+        An index whose vectors came from another model or another padding is embedded afresh.
+        """
+        return f"{self.model_name} (padded to {PAD_TO})"
 
     @property
     def model(self) -> SentenceTransformer:
@@ -117,23 +126,45 @@ class LocalEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Unit-length vectors, so cosine distance is a plain dot product.
 
-        Batches of more than one text run in bfloat16 where the processor computes it natively
-        (AVX512-BF16 or AMX): a fresh index build is about a third faster, and the vectors agree with
-        float32 ones to a cosine of 0.9999 or better (`benchmarks/bench_index.py` measures both).
-        One text, the query, always runs in float32.
-        """
-        import torch
+        Each text's vector depends on that text alone, not on what else is in the call: a batch pads
+        its texts to a length set by each text's own length (the next multiple of `PAD_TO` word
+        pieces), never to its longest neighbour's, and padding changes the rounding of the
+        attention sums. An index refreshed by re-embedding one changed passage therefore holds
+        exactly the vectors of a fresh build, and answers do not depend on how the index came to be.
 
-        half = len(texts) > 1 and _native_bfloat16()
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=half):
-            vectors = self.model.encode(
-                texts,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
-        return [list(map(float, v)) for v in vectors]
+        Documents run in bfloat16 where the processor computes it natively (AVX512-BF16 or AMX): a
+        fresh index build is about a third faster, and the vectors agree with float32 ones to a
+        cosine of 0.9999 or better (`benchmarks/bench_index.py` measures both).
+        """
+        return self._encode(texts, documents=True)
 
     def embed_query(self, text: str) -> list[float]:
-        """One query vector."""
-        return self.embed_documents([text])[0]
+        """One query vector, in float32 and unpadded: a question is encoded alone."""
+        return self._encode([text], documents=False)[0]
+
+    def _padded(self, text: str) -> int:
+        """The length a document is padded to: its own, rounded up to a multiple of `PAD_TO`."""
+        longest = self.model.max_seq_length or MODEL_MAX_TOKENS
+        return min(longest, -(-self.count_tokens(text) // PAD_TO) * PAD_TO)
+
+    def _encode(self, texts: list[str], documents: bool) -> list[list[float]]:
+        import torch
+
+        lengths: dict[int, list[int]] = {}  # padded length (0: none) -> positions of its texts
+        for position, text in enumerate(texts):
+            lengths.setdefault(self._padded(text) if documents else 0, []).append(position)
+        vectors: list[list[float]] = [[] for _ in texts]
+        half = documents and _native_bfloat16()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=half):
+            for length, positions in lengths.items():
+                padding = {"padding": "max_length", "max_length": length} if length else {}
+                encoded = self.model.encode(
+                    [texts[p] for p in positions],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
+                    processing_kwargs={"text": padding},
+                )
+                for p, vector in zip(positions, encoded, strict=True):
+                    vectors[p] = list(map(float, vector))
+        return vectors

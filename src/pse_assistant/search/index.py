@@ -363,6 +363,9 @@ class ChunkIndex:
     ) -> int:
         if progress:
             progress(done, total)
+        # Passages of like length side by side: the embedder batches texts padded to the same
+        # length, and a write of mixed lengths would leave it many small batches.
+        docs = sorted(docs, key=lambda d: len(d.page_content))
         for start in range(0, len(docs), _EMBED_BATCH):
             batch = docs[start : start + _EMBED_BATCH]
             vectors = self.embedder.embed_documents([d.page_content for d in batch])
