@@ -130,7 +130,8 @@ class LocalEmbeddings(Embeddings):
         its texts to a length set by each text's own length (the next multiple of `PAD_TO` word
         pieces), never to its longest neighbour's, and padding changes the rounding of the
         attention sums. An index refreshed by re-embedding one changed passage therefore holds
-        exactly the vectors of a fresh build, and answers do not depend on how the index came to be.
+        the vectors of a fresh build (to float32 rounding), and answers do not depend on how the
+        index came to be.
 
         Documents run in bfloat16 where the processor computes it natively (AVX512-BF16 or AMX): a
         fresh index build is about a third faster, and the vectors agree with float32 ones to a
