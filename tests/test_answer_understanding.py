@@ -345,6 +345,18 @@ def test_the_direct_answer_is_the_step_closest_to_what_was_asked(api: TestClient
     assert behind.rstrip().endswith("[7.2.3]"), behind
 
 
+def test_where_to_start_opens_with_the_first_move_of_the_note_about_starting(
+    api: TestClient,
+) -> None:
+    # The closest sentence to these words is innovation management's "start from the guidance"
+    # (7.3.3); the opening must be a first move from the note on adopting the standard (1).
+    answer = ask(api, "How do we get started with ISO 11367 across the whole organisation?")
+    opening, behind = answer["answer"].split("\n\n")[:2]
+    assert opening.startswith("Start here:") and opening.rstrip().endswith("[1]"), opening
+    assert "innovation" not in opening.lower()
+    assert behind.startswith("This draws on 1 Scope"), behind
+
+
 @pytest.mark.parametrize(
     "question",
     ["What is in element 7.2?", "element 7.2: what are its parts and how do they fit together?"],

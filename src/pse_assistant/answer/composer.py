@@ -72,6 +72,7 @@ class Ask:
     situations: list[Situation] = field(default_factory=list)
     follow_up: bool = False
     related: list[str] = field(default_factory=list)  # other clauses retrieval found close
+    opens_with: str | None = None  # the clause the direct answer must come from, when one must
 
     @property
     def yes_no(self) -> bool:
@@ -178,7 +179,7 @@ class Composer:
         picks = self.selector.pick(self.selector.candidates(fit, ask.clauses), PICKS[intent])
         if not picks:
             return self._opening_only(out, ask)
-        head = self._lead(picks, intent)
+        head = self._lead(picks, intent, ask.opens_with)
         self._direct(out, ask, head, picks)
         self._body(out, intent, [p for p in picks if p is not head])
         if not ask.follow_up:
@@ -225,10 +226,14 @@ class Composer:
             )
             out.say(f"Also relevant: {named}.")
 
-    def _lead(self, picks: list[Scored], intent: Intent) -> Scored:
+    def _lead(self, picks: list[Scored], intent: Intent, clause: str | None = None) -> Scored:
         """The unit the direct answer opens with: of the kind the question asks for, the closest
-        to the question among the first picks (a favoured clause's step may score higher)."""
+        to the question among the first picks (a favoured clause's step may score higher), or
+        the best of that kind from `clause` when the opening must come from it."""
         first_kind = BODY[intent][0][0]
+        own = [p for p in picks if p.unit.clause == clause and p.unit.kind is first_kind]
+        if own:
+            return own[0]
         near = [p for p in picks[:LEAD_WITHIN] if p.unit.kind is first_kind]
         if near:
             return max(near, key=lambda p: p.relevance)

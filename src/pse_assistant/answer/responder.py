@@ -368,6 +368,20 @@ class Responder:
             clauses += [c for c in ranked if c not in clauses][: 2 - len(clauses)]
         return clauses or ["1"]
 
+    def _group_lead(self, u: Understood, clauses: list[str]) -> str | None:
+        """The group note a question about the groups ("where do we start?") opens with.
+
+        Its closest sentence elsewhere can be a specific clause's aside that only shares a word
+        ("start from the guidance" in innovation management); the group note's own first moves
+        answer it.
+        """
+        first = clauses[0] if clauses else None
+        if u.refs.clauses or u.follow_up or first is None:
+            return None
+        if self._kinds.get(first) in SPECIFIC or not _about_groups(u.reading.query):
+            return None
+        return first
+
     def _with_term(self, question: str, ranked: list[str]) -> list[str]:
         """The ranking with the clauses of a glossary term the question uses ("delight") moved up.
 
@@ -436,6 +450,7 @@ class Responder:
             u.reading.situations,
             u.follow_up,
             related=self._related(u, clauses),
+            opens_with=self._group_lead(u, clauses),
         )
         # A rejected special answer marked its sentences as said: the steps start from a fresh one.
         return Composer(self.corpus, chosen if special is None else selector()).compose(ask)
