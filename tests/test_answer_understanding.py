@@ -345,6 +345,20 @@ def test_the_direct_answer_is_the_step_closest_to_what_was_asked(api: TestClient
     assert behind.rstrip().endswith("[7.2.3]"), behind
 
 
+@pytest.mark.parametrize(
+    "question", ["What is ISO 11367 about?", "What is ISO 11367?", "What does the standard cover?"]
+)
+def test_a_question_about_the_standard_itself_is_answered_from_its_scope(
+    api: TestClient, question: str
+) -> None:
+    # Read before as a crosswalk (a table against ISO 9001), as out of scope, or as a summary of
+    # whichever sub-element had the closest sentence.
+    answer = ask(api, question)
+    assert answer["status"] == "answered" and answer["intent"] == "summary", answer
+    assert answer["answer"].startswith("**1 Scope.**"), answer["answer"]
+    assert "↔" not in answer["answer"]
+
+
 def test_where_to_start_opens_with_the_first_move_of_the_note_about_starting(
     api: TestClient,
 ) -> None:

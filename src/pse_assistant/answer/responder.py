@@ -107,6 +107,9 @@ GROUP_QUESTION = (
     r"as a whole|(?:hang|fit|tie)s? (?:them )?together|worth (?:it|the effort|the investment)|"
     r"business case|why (?:bother|should we)|nice[- ]to[- ]have|"
     r"who (?:is|are) (?:our|the) (?:customers?|citizens?))\b"
+    # the standard itself, asked about as a whole ("What is ISO 11367 about?")
+    r"|^\W*(?:what(?:'s| is| does)|tell me about)(?: the| this)? (?:iso[ -]?11367(?::2025)?|standard)"
+    r"(?: (?:about|for|cover|say|ask|require)\w*)?\W*$"
 )
 # Words nearly every question here uses: sharing one of them does not make two questions one subject.
 EVERYDAY_STEMS = content_stems(
