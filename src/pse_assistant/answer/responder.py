@@ -97,12 +97,13 @@ RELATED = 0.5  # ...and "also relevant" from this share of the best score
 TERM_RANK = 2  # a clause the glossary ties to a term the question uses competes from this rank
 SPECIFIC = {"sub-element", "principle"}
 GROUP_RANK = 2  # a group note retrieval ranks first joins the answer at this place in its clauses
-GROUP_DEPTH = 3  # a question about the groups leads with the best group note this high
+GROUP_DEPTH = 4  # a question about the groups leads with the best group note this high
+GROUPS_FIRST = 2  # a question whose first this many clauses found are all group notes is about them
 GROUP_QUESTION = (
     r"\b(the model|whole (?:organi[sz]ation|standard)|overall|across the (?:whole )?organi[sz]ation|"
     r"get(?:ting)? started|where (?:do|should|can|would) (?:we|i) (?:start|begin)|"
     r"all (?:the )?(?:principles|elements)|the (?:principles|elements)|scope|the terms|benefits|"
-    r"the standard as a whole|(?:implement|adopt|introduc|start)\w* (?:with )?(?:iso )?11367|"
+    r"the standard as a whole|(?:implement|adopt|introduc|start)\w* (?:with )?(?:(?:iso )?11367|the standard)|"
     # an element as a whole, the case for the standard, who the customer is (clauses 3 and 4)
     r"as a whole|(?:hang|fit|tie)s? (?:them )?together|worth (?:it|the effort|the investment)|"
     r"business case|why (?:bother|should we)|nice[- ]to[- ]have|"
@@ -357,7 +358,7 @@ class Responder:
         else:
             scores = u.result.clause_scores
             groups = [c for c in ranked[:GROUP_DEPTH] if self._kinds.get(c) not in SPECIFIC]
-            about_groups = _about_groups(u.reading.query)
+            about_groups = self._on_groups(u)
             group = groups[:1] if about_groups or ranked[:1] == groups[:1] else []
             pool = list(group) if about_groups else []
             specific = [c for c in ranked if self._kinds.get(c) in SPECIFIC] or ranked
@@ -381,9 +382,18 @@ class Responder:
         first = clauses[0] if clauses else None
         if u.refs.clauses or u.follow_up or first is None:
             return None
-        if self._kinds.get(first) in SPECIFIC or not _about_groups(u.reading.query):
+        if self._kinds.get(first) in SPECIFIC or not self._on_groups(u):
             return None
         return first
+
+    def _on_groups(self, u: Understood) -> bool:
+        """A question about the groups: in its wording ("where do we start?"), or in what it finds
+        ("Is ISO 11367 certifiable?" finds the scope, model, terms and benefits notes first)."""
+        first = u.result.clauses[:GROUPS_FIRST]
+        found = len(first) == GROUPS_FIRST and all(
+            self._kinds.get(c) not in SPECIFIC for c in first
+        )
+        return (GROUPS_FIRST > 0 and found) or _about_groups(u.reading.query)
 
     def _with_term(self, question: str, ranked: list[str]) -> list[str]:
         """The ranking with the clauses of a glossary term the question uses ("delight") moved up.
