@@ -390,10 +390,8 @@ class Responder:
         """A question about the groups: in its wording ("where do we start?"), or in what it finds
         ("Is ISO 11367 certifiable?" finds the scope, model, terms and benefits notes first)."""
         first = u.result.clauses[:GROUPS_FIRST]
-        found = len(first) == GROUPS_FIRST and all(
-            self._kinds.get(c) not in SPECIFIC for c in first
-        )
-        return (GROUPS_FIRST > 0 and found) or _about_groups(u.reading.query)
+        found = len(first) == GROUPS_FIRST and not SPECIFIC & {self._kinds.get(c) for c in first}
+        return found or _about_groups(u.reading.query)
 
     def _with_term(self, question: str, ranked: list[str]) -> list[str]:
         """The ranking with the clauses of a glossary term the question uses ("delight") moved up.
