@@ -609,6 +609,25 @@ def test_a_how_to_answer_ends_with_the_other_steps_of_its_main_clause(api: TestC
     assert_no_sentence_twice(answer)
 
 
+def test_a_related_clause_is_pointed_to_with_the_titles_of_its_steps(api: TestClient) -> None:
+    """The helpdesk question is answered from the culture and people clauses; the process clause
+    retrieval also found (7.4.1, where the handoffs are) is named with what it would add."""
+    answer = ask(
+        api,
+        "Our city helpdesk passes roughly half its callers on to back offices. The staff say "
+        "they'd gladly solve things themselves but aren't allowed to decide anything. How do we "
+        "change both the process and what staff may do?",
+    )
+    also = next(p for p in answer["answer"].split("\n\n") if p.startswith("Also relevant"))
+    line = next(line for line in also.splitlines() if "7.4.1" in line)
+    titles = line.split(" whose steps are: ", 1)[1].rsplit(". [7.4.1]", 1)[0].split("; ")
+    all_titles = [s.title for s in Assistant().corpus.note("7.4.1").steps()]
+    assert titles and titles == [t for t in all_titles if t in titles]  # in the note's order
+    cited = [c for c in answer["citations"] if c["clause"] == "7.4.1"]
+    assert cited and all(t in cited[0]["quote"] for t in titles)  # the titles are the quote
+    assert_no_sentence_twice(answer)
+
+
 def test_a_turn_that_takes_up_the_subject_of_the_question_before_is_a_follow_up(
     api: TestClient,
 ) -> None:

@@ -35,11 +35,13 @@ BODY: dict[Intent, tuple[tuple[UnitKind, str, int], ...]] = {
     Intent.EXAMPLE: ((K.EXAMPLE, "", 6), (K.STEP, "To try it yourself:", 2)),
     Intent.SUMMARY: ((K.WHY, "", 2), (K.PROSE, "", 2), (K.STEP, "In practice:", 4)),
 }  # fmt: skip
-# After the body, the titles of the lead clause's other steps (or indicators), so the reader sees the
-# whole approach the clause sets out and can ask about any of it.
+# After the body, the titles of the main clauses' other steps (or indicators), so the reader sees the
+# whole approach each clause sets out and can ask about any of it.
 OUTLINE = {Intent.HOW_TO: (K.STEP, "More steps in"), Intent.SUMMARY: (K.STEP, "More steps in"), Intent.INDICATORS: (K.INDICATOR, "Other indicators in")}  # fmt: skip
-OUTLINE_CLAUSES = 1
-OUTLINE_WORDS = 40  # the outline may run this far past MAX_WORDS: a list of titles reads quickly
+OUTLINE_CLAUSES = 2
+OUTLINE_WORDS = 80  # the outline may run this far past MAX_WORDS: a list of titles reads quickly
+ALSO_CLAUSES = 2  # other clauses retrieval found close that the answer points to, with their steps
+ALSO_WORDS = 100  # and those pointers this far
 PICKS = {Intent.HOW_TO: 11, Intent.EVIDENCE: 7, Intent.INDICATORS: 9, Intent.PITFALLS: 7, Intent.EXAMPLE: 9, Intent.SUMMARY: 8}  # fmt: skip
 NUMBERED = {K.STEP}
 LEAD_WITHIN = 3  # the opening is the closest to the question of the first picks of its kind
@@ -188,43 +190,54 @@ class Composer:
         return out.finish([])
 
     def _outline(self, out: Composition, intent: Intent, head: Scored) -> None:
-        """The titles of the main clause's steps (or indicators) that the answer did not quote."""
+        """The titles of the main clauses' steps (or indicators) that the answer did not quote."""
         if intent not in OUTLINE:
             return
         kind, heading = OUTLINE[intent]
-        matrix = self.selector.matrix
-        # The clause the answer quoted most of this kind, the lead's clause first among equals.
+        # The clauses the answer quoted most of this kind, the lead's clause first among equals.
         counts = Counter(u.clause for u in out.quoted.values() if u.kind is kind)
         ranked = sorted(counts, key=lambda c: (-counts[c], c != head.unit.clause))
         for clause in (ranked or [head.unit.clause])[:OUTLINE_CLAUSES]:
-            units = [matrix.units[r] for r in matrix.by_clause.get(clause, [])]
-            titles = [
-                u.title for u in units if u.kind is kind and u.title and u.id not in out.quoted
-            ]
-            while titles:  # as many as fit, in the note's order
-                quote = "; ".join(titles)
-                line = f"{heading} {clause}: {quote}. [{clause}]"
-                if out.fits(line, OUTLINE_WORDS) and out.fresh(line):
-                    section = next(u.section for u in units if u.kind is kind)
-                    out.cite(clause, section, "".join(f"{t}. " for t in titles).strip())
-                    out.say(line)
-                    break
-                titles.pop()
+            line = self._titled(out, clause, kind, f"{heading} {clause}", OUTLINE_WORDS)
+            if line:
+                out.say(line)
 
     def _also(self, out: Composition, ask: Ask) -> None:
-        """Point to the other clauses retrieval found close, when the answer did not use them."""
+        """Point to the other clauses retrieval found close, when the answer did not use them,
+        with the titles of their steps, so the reader sees what each would add."""
         cited = {c.clause for c in out.citations}
         others = [
             c
             for c in ask.related
             if c not in cited and out.fresh(self.corpus.structure.get(c).label)  # not said before
-        ][:2]
-        if others:
-            named = "; ".join(
-                f"{(c := self.corpus.structure.get(o)).label} {out.cite(o, 'structure', c.label)}"
-                for o in others
-            )
-            out.say(f"Also relevant: {named}.")
+        ][:ALSO_CLAUSES]
+        lines = []
+        for other in others:
+            label = self.corpus.structure.get(other).label
+            titled = self._titled(out, other, K.STEP, f"{label}, whose steps are", ALSO_WORDS)
+            lines.append(titled or f"{label} {out.cite(other, 'structure', label)}.")
+        if len(lines) == 1:
+            out.say(f"Also relevant: {lines[0]}")
+        elif lines:
+            out.say("Also relevant:\n\n" + "\n".join(f"- {line}" for line in lines))
+
+    def _titled(
+        self, out: Composition, clause: str, kind: UnitKind, opening: str, beyond: int
+    ) -> str | None:
+        """`opening: A; B; C. [clause]`, cited: the titles of the clause's units of `kind` that the
+        answer did not quote, in the note's order, as many as fit `beyond` the word budget."""
+        units = [
+            self.selector.matrix.units[r] for r in self.selector.matrix.by_clause.get(clause, [])
+        ]
+        titles = [u.title for u in units if u.kind is kind and u.title and u.id not in out.quoted]
+        while titles:
+            line = f"{opening}: {'; '.join(titles)}. [{clause}]"
+            if out.fits(line, beyond) and out.fresh(line):
+                section = next(u.section for u in units if u.kind is kind)
+                out.cite(clause, section, "".join(f"{t}. " for t in titles).strip())
+                return line
+            titles.pop()
+        return None
 
     def _lead(self, picks: list[Scored], intent: Intent, clause: str | None = None) -> Scored:
         """The unit the direct answer opens with: of the kind the question asks for, the closest
