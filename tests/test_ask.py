@@ -11,6 +11,7 @@ from pse_assistant.answer.responder import Answer
 from pse_assistant.assistant import Assistant
 from pse_assistant.core.errors import InvalidInput
 from pse_assistant.core.settings import Settings
+from pse_assistant.core.text import sentences, statements
 
 
 def flat(text: str) -> str:
@@ -169,6 +170,25 @@ def test_make_that_a_plan(real_assistant: Assistant) -> None:
     assert plan.intent == "plan" and plan.clauses == [first.clauses[0]]
     assert "First actions" in plan.answer and "pse plan" in plan.answer
     assert_grounded(real_assistant, plan)
+
+
+def test_a_plan_in_the_chat_says_what_each_first_action_does(real_assistant: Assistant) -> None:
+    plan = real_assistant.ask(
+        "Can you draft a two-to-three-year roadmap for changing the working culture of a county "
+        "social services department? Morale is low and people hide their mistakes."
+    )
+    assert plan.intent == "plan" and plan.clauses == ["7.2.1"]
+    steps = {s.title: s for s in real_assistant.corpus.note("7.2.1").steps()}
+    actions = [line for line in plan.answer.splitlines() if line.startswith("- M")]
+    assert len(actions) >= 3
+    for line in actions[:3]:  # "- M1–M6 **Title** (owner): first sentence of the step [7.2.1]"
+        title = line.split("**")[1]
+        assert flat(sentences(steps[title].text)[0]) in flat(line), line
+    assert_grounded(real_assistant, plan)
+    # Made from an answer, the plan does not say again what that answer said.
+    first = real_assistant.ask("how do we engage staff when pay is fixed?")
+    follow = real_assistant.ask("make that a plan", first.conversation_id)
+    assert not statements(follow.answer) & statements(first.answer)
 
 
 def test_conversations_survive_a_restart_and_can_be_exported_and_deleted(

@@ -186,10 +186,18 @@ def compose_plan(
         months = f"M{action.start_month}" + (
             f"–M{action.end_month}" if action.end_month != action.start_month else ""
         )
-        cite = out.cite(action.source_clause, "How to meet it", quote)
-        line = f"- {months} **{action.title}** ({action.owner_role}) {cite}"
-        if out.fits(line):
-            lines.append(line)
+        # What the action does, in the step's first sentence, unless the answer before said it.
+        does = lead(step.text, 1) if step else ""
+        does = does if does and out.fresh(does) else ""
+        full = (
+            f"- {months} **{action.title}** ({action.owner_role}): {does} [{action.source_clause}]"
+        )
+        line = f"- {months} **{action.title}** ({action.owner_role}) [{action.source_clause}]"
+        for candidate in ([full] if does else []) + [line]:
+            if out.fits(candidate):
+                out.cite(action.source_clause, "How to meet it", quote)
+                lines.append(candidate)
+                break
     out.say("First actions:\n\n" + "\n".join(lines))
     names = ", ".join(i.name for i in plan.indicators[:6])
     if names:
