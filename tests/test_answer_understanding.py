@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from pse_assistant import cli
+from pse_assistant.answer.composer import ALSO_TITLES
 from pse_assistant.assistant import Assistant
 from pse_assistant.core.text import statement_list, statements
 from pse_assistant.server import create_app
@@ -623,6 +624,8 @@ def test_a_related_clause_is_pointed_to_with_the_titles_of_its_steps(api: TestCl
     titles = line.split(" whose steps are: ", 1)[1].rsplit(". [7.4.1]", 1)[0].split("; ")
     all_titles = [s.title for s in Assistant().corpus.note("7.4.1").steps()]
     assert titles and titles == [t for t in all_titles if t in titles]  # in the note's order
+    assert len(titles) <= ALSO_TITLES < len(all_titles)  # the few closest to the question
+    assert "Design for first-contact resolution" in titles  # the handoffs the question is about
     cited = [c for c in answer["citations"] if c["clause"] == "7.4.1"]
     assert cited and all(t in cited[0]["quote"] for t in titles)  # the titles are the quote
     assert_no_sentence_twice(answer)

@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from pse_assistant.answer.intents import Intent
 from pse_assistant.answer.models import Citation
 from pse_assistant.answer.selection import SECTION_FIT, Scored, Selector, said
@@ -42,6 +44,7 @@ OUTLINE_CLAUSES = 2
 OUTLINE_WORDS = 80  # the outline may run this far past MAX_WORDS: a list of titles reads quickly
 ALSO_CLAUSES = 2  # other clauses retrieval found close that the answer points to, with their steps
 ALSO_WORDS = 100  # and those pointers this far
+ALSO_TITLES = 3  # with at most this many of their step titles, the closest to the question
 PICKS = {Intent.HOW_TO: 11, Intent.EVIDENCE: 7, Intent.INDICATORS: 9, Intent.PITFALLS: 7, Intent.EXAMPLE: 9, Intent.SUMMARY: 8}  # fmt: skip
 NUMBERED = {K.STEP}
 LEAD_WITHIN = 3  # the opening is the closest to the question of the first picks of its kind
@@ -214,7 +217,9 @@ class Composer:
         lines = []
         for other in others:
             label = self.corpus.structure.get(other).label
-            titled = self._titled(out, other, K.STEP, f"{label}, whose steps are", ALSO_WORDS)
+            titled = self._titled(
+                out, other, K.STEP, f"{label}, whose steps are", ALSO_WORDS, ALSO_TITLES
+            )
             lines.append(titled or f"{label} {out.cite(other, 'structure', label)}.")
         if len(lines) == 1:
             out.say(f"Also relevant: {lines[0]}")
@@ -222,18 +227,31 @@ class Composer:
             out.say("Also relevant:\n\n" + "\n".join(f"- {line}" for line in lines))
 
     def _titled(
-        self, out: Composition, clause: str, kind: UnitKind, opening: str, beyond: int
+        self,
+        out: Composition,
+        clause: str,
+        kind: UnitKind,
+        opening: str,
+        beyond: int,
+        most: int | None = None,
     ) -> str | None:
         """`opening: A; B; C. [clause]`, cited: the titles of the clause's units of `kind` that the
-        answer did not quote, in the note's order, as many as fit `beyond` the word budget."""
-        units = [
-            self.selector.matrix.units[r] for r in self.selector.matrix.by_clause.get(clause, [])
+        answer did not quote, in the note's order, as many as fit `beyond` the word budget (and at
+        most `most`, the closest to the question)."""
+        matrix = self.selector.matrix
+        rows = [
+            r
+            for r in matrix.by_clause.get(clause, [])
+            if (u := matrix.units[r]).kind is kind and u.title and u.id not in out.quoted
         ]
-        titles = [u.title for u in units if u.kind is kind and u.title and u.id not in out.quoted]
+        if most is not None and len(rows) > most:
+            closeness = matrix.vectors[rows] @ self.selector.vector
+            rows = sorted(rows[i] for i in np.argsort(-closeness)[:most])
+        titles = [matrix.units[r].title for r in rows]
+        section = matrix.units[rows[0]].section if rows else ""
         while titles:
             line = f"{opening}: {'; '.join(titles)}. [{clause}]"
             if out.fits(line, beyond) and out.fresh(line):
-                section = next(u.section for u in units if u.kind is kind)
                 out.cite(clause, section, "".join(f"{t}. " for t in titles).strip())
                 return line
             titles.pop()
