@@ -218,7 +218,7 @@ class Composer:
         for other in others:
             label = self.corpus.structure.get(other).label
             titled = self._titled(
-                out, other, K.STEP, f"{label}, whose steps are", ALSO_WORDS, ALSO_TITLES
+                out, other, K.STEP, f"{label}, whose steps include", ALSO_WORDS, ALSO_TITLES
             )
             lines.append(titled or f"{label} {out.cite(other, 'structure', label)}.")
         if len(lines) == 1:
