@@ -610,6 +610,19 @@ def test_a_how_to_answer_ends_with_the_other_steps_of_its_main_clause(api: TestC
     assert_no_sentence_twice(answer)
 
 
+def test_the_clause_whose_guidance_answers_leads_though_retrieval_ranks_another_first(
+    api: TestClient, real_assistant: Assistant
+) -> None:
+    """Retrieval ranks outside-in (5.1.1) first for abusive callers, on "callers" and "tax
+    office"; the conflict guidance of 7.2.3 answers it, and the answer opens from it."""
+    question = "How should our tax office deal with callers who get abusive on the phone?"
+    assert real_assistant.search(question, k=3).clauses[0] != "7.2.3"
+    answer = ask(api, question)
+    opening = answer["answer"].split("\n\n")[0]
+    assert opening.endswith("[7.2.3]") and "abuse" in opening, opening
+    assert answer["citations"][0]["clause"] == "7.2.3"
+
+
 def test_a_related_clause_is_pointed_to_with_the_titles_of_its_steps(api: TestClient) -> None:
     """The helpdesk question is answered from the culture and people clauses; the process clause
     retrieval also found (7.4.1, where the handoffs are) is named with what it would add."""

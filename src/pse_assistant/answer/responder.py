@@ -564,12 +564,15 @@ def _asks_how(text: str) -> bool:
 
 
 def _weights(clauses: list[str], result: SearchResult, named: bool) -> dict[str, float]:
-    """Each chosen clause's weight: by naming order for named ones; else its retrieval score."""
+    """Each chosen clause's weight: by naming order for named ones; else the first one's in full
+    and the others' by retrieval score against the best."""
     if named:
         return {c: 1.0 - 0.2 * i for i, c in enumerate(clauses)}
     scores = result.clause_scores
     top = max((scores.get(c, 0.0) for c in clauses), default=0.0) or 1.0
-    return {c: scores.get(c, 0.0) / top for c in clauses}
+    # The clause ranked first by its closest unit weighs as much as retrieval's best: its steps
+    # answer the question even when another clause shares more of its words.
+    return {c: 1.0 if i == 0 else scores.get(c, 0.0) / top for i, c in enumerate(clauses)}
 
 
 def _preface(u: Understood) -> str:
