@@ -162,6 +162,15 @@ def test_another_language_gets_a_notice_in_it_and_the_best_answer(
     assert "7.4.1" in cited(answer)  # complaints handling
 
 
+def test_an_inflected_phrase_in_another_language_is_read_as_its_table_entry(
+    api: TestClient,
+) -> None:
+    """Polish declines "konflikt interesów" (conflict of interest) to "konfliktom interesów"."""
+    answer = ask(api, "Jak możemy zapobiegać konfliktom interesów wśród urzędników?")
+    assert any("Polish" in n for n in answer["notices"])
+    assert answer["clauses"][0] == "7.2.3"  # integrity and conflict management
+
+
 @pytest.mark.parametrize(
     "question",
     [

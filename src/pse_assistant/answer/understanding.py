@@ -70,14 +70,21 @@ class Language:
 
     def english_terms(self, text: str) -> list[str]:
         """English equivalents of the key words the text uses, in table order, without repeats."""
-        lowered = text.lower()
-        words = _WORD.findall(lowered)
+        words = _WORD.findall(text.lower())
         found: list[str] = []
         for term, english in self.terms.items():
-            hit = term in lowered if " " in term else any(w.startswith(term) for w in words)
-            if hit and english not in found:
+            if english not in found and _starts_words(term.split(), words):
                 found.append(english)
         return found
+
+
+def _starts_words(parts: list[str], words: list[str]) -> bool:
+    """Whether consecutive words of a text start with `parts` in order, so an inflected phrase
+    matches its table entry ("konfliktom interesów" matches "konflikt interesów")."""
+    return any(
+        all(w.startswith(p) for w, p in zip(words[i : i + len(parts)], parts, strict=True))
+        for i in range(len(words) - len(parts) + 1)
+    )
 
 
 @cache
