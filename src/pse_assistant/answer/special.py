@@ -186,14 +186,11 @@ def compose_plan(
         months = f"M{action.start_month}" + (
             f"–M{action.end_month}" if action.end_month != action.start_month else ""
         )
+        named = f"- {months} **{action.title}** ({action.owner_role})"
         # What the action does, in the step's first sentence, unless the answer before said it.
         does = lead(step.text, 1) if step else ""
-        does = does if does and out.fresh(does) else ""
-        full = (
-            f"- {months} **{action.title}** ({action.owner_role}): {does} [{action.source_clause}]"
-        )
-        line = f"- {months} **{action.title}** ({action.owner_role}) [{action.source_clause}]"
-        for candidate in ([full] if does else []) + [line]:
+        full = [f"{named}: {does} [{action.source_clause}]"] if does and out.fresh(does) else []
+        for candidate in [*full, f"{named} [{action.source_clause}]"]:
             if out.fits(candidate):
                 out.cite(action.source_clause, "How to meet it", quote)
                 lines.append(candidate)
