@@ -65,11 +65,15 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.INDICATORS, STRONG, re.compile(r"\bhow (?:would|will|do|does|can|could|should) (?:we|i|you|they|she|he|anyone) (?:know|tell|see|check)\b(?: (?:if|whether|that|it|when))?", re.I)),
     (Intent.PITFALLS, STRONG, re.compile(r"\b(pitfalls?|mistakes?|go(?:es)? wrong|traps?|watch out)\b", re.I)),
     (Intent.PITFALLS, WEAK, re.compile(r"\b(avoid|risks?|gaming)\b", re.I)),
-    (Intent.MATURITY, STRONG, re.compile(r"\b(maturity|mature|self-assess\w*|what level|level [1-5])\b", re.I)),
+    (Intent.MATURITY, STRONG, re.compile(r"\b(maturity|mature|what level|level [1-5])\b", re.I)),
+    # A self-assessment is often only the setting ("what is a consensus meeting in a self-assessment?").
+    (Intent.MATURITY, WEAK, re.compile(r"\bself-assess\w*", re.I)),
     (Intent.EXAMPLE, STRONG, re.compile(r"\b(an? example|examples|case stud\w*|scenario|a story)\b", re.I)),
-    (Intent.DEFINITION, STRONG, re.compile(r"^\s*(what is an? |what's an? |define |definition of |meaning of |what do(?:es)? (?:you|they|we) mean by )", re.I)),
+    (Intent.DEFINITION, STRONG, re.compile(r"^\s*(what is an? |what's an? )|\b(define|definition of|meaning of|what do(?:es)? (?:you|they|we) mean by|what is meant by)\b", re.I)),
     (Intent.DEFINITION, WEAK, re.compile(r"^\s*what is (?:the )?[\w/ -]{3,30}\??$", re.I)),
     (Intent.SUMMARY, WEAK, re.compile(r"\b(what does (?!(?:\S+ ){0,4}(?:law|gdpr|act|regulation|directive|legislation) )(?:\S+ ){0,5}(?:mean|cover|say|require|ask)|explain|summar\w*|overview|in plain words|briefly)\b", re.I)),
+    # "What is clause 3 for?" asks about the clause as a whole, whatever follows.
+    (Intent.SUMMARY, STRONG, re.compile(r"\bwhat(?:'s| is| does) (?:clause |section )?\d+(?:\.\d+)* (?:for|about|cover)\b", re.I)),
     (Intent.SUMMARY, 0.4, re.compile(r"\b(in a nutshell|in (?:a|one) (?:sentence|line)(?: or two)?|what(?:'s| is) the point of)\b", re.I)),
     (Intent.HOW_TO, WEAK, re.compile(r"\b(in practice|looks? like|day to day|day-to-day|in real life)\b", re.I)),
     (Intent.HOW_TO, 0.35, re.compile(r"^\W*(?:and |so |but )?(how (?:do|does|can|should|could|would|might|to)(?! (?:we|i|you|they) (?:know|tell)\b)|what should (?:we|i|they)|where (?:do|should) (?:we|i) start)\b", re.I)),

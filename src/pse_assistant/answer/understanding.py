@@ -186,15 +186,28 @@ class Vocabulary:
                 or not word.islower()
                 or self.known(word)
                 or self.form_of_known(word)
-                or self.compound(word)
                 or _contraction(word)
             ):
                 return word
-            rare = word in self.rare  # "handel" is a word, but here surely "handle"
+            # "handel" is a word, but here surely "handle"; "handout" is a word, not "handoff".
+            rare = word in self.rare or word in dictionary_words()
             distance = 1 if len(word) < 6 or rare else 2
             found = self._symspell().lookup(word, Verbosity.ALL, max_edit_distance=distance)
-            if rare:
-                found = [s for s in found if self.counts.get(s.term, 0) >= FREQUENT]
+            if rare:  # a real word is only read as a frequent one it swaps or drops a letter of
+                found = [
+                    s
+                    for s in found
+                    if self.counts.get(s.term, 0) >= FREQUENT
+                    and (sorted(s.term) == sorted(word) or len(s.term) == len(word) + 1)
+                ]
+            # Two edits away is only trusted for the corpus's own words: "onboarding" is not "boarding".
+            found = [s for s in found if s.distance < 2 or s.term in self.counts]
+            if self.compound(word):
+                # Two words run together ("hotline") stay, unless a frequent corpus word is one
+                # letter away: "complant" is "complaint", not "com" + "plant".
+                found = [
+                    s for s in found if s.distance == 1 and self.counts.get(s.term, 0) >= FREQUENT
+                ]
             if not found:
                 return word
             # A frequent corpus word two edits away beats a rare word one edit away ("complients"
@@ -205,6 +218,15 @@ class Vocabulary:
 
         corrected = _TOKEN.sub(fix, text)
         return corrected, fixes
+
+
+@cache
+def dictionary_words() -> frozenset[str]:
+    """The English words of SymSpell's own frequency dictionary (82,765 of them): real words the
+    model's vocabulary may lack ("handout"), corrected only to a frequent corpus word one edit away."""
+    path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    with path.open(encoding="utf-8") as lines:
+        return frozenset(line.split(" ", 1)[0] for line in lines)
 
 
 def _contraction(word: str) -> bool:
