@@ -7,15 +7,19 @@ summary, a quiz question, a plan's own steps) with the clause cited, and never s
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from pse_assistant.answer.composer import Composed, Composition
 from pse_assistant.core.text import lead, trim_sentences
-from pse_assistant.corpus.loader import Corpus
+from pse_assistant.corpus.loader import Corpus, within
+from pse_assistant.corpus.notes import Note
 from pse_assistant.plans.models import ActionPlan
 
 SUMMARY_STEP_WORDS = 22  # a step's first sentence is quoted in a summary when it is this short
 SUMMARY_RESERVE = 30  # words kept free for the related clauses and the sources line
+HOMES = 5  # the clauses shown that map to a framework clause the question names
+START = "Where to start"  # a group note's first steps
+PARTS_SKIPPED = frozenset({"In brief", "Related"})
 FRAMEWORK_WORDS = {
     "iso9001": re.compile(r"9001", re.I),
     "caf2020": re.compile(r"\bCAF\b", re.I),
@@ -52,23 +56,32 @@ def summary(out: Composition, clauses: list[str]) -> Composed:
     why = note.section("Why it matters in public services")
     if why is not None and out.fresh(text := lead(why.text, 2)):
         out.say(f"{text} {out.cite(main, why.title, text)}")
-    lines = []
-    for step in note.steps():
-        first = trim_sentences(step.text, max_words=SUMMARY_STEP_WORDS)
-        if len(first.split()) > SUMMARY_STEP_WORDS:
-            first = ""  # a long first sentence: the title alone says what the step is
-        cite = out.cite(main, "How to meet it", f"{step.title}. {first}".strip())
-        line = f"{step.number}. **{step.title}.** {first} {cite}".replace("  ", " ")
-        if not out.fits(line + " " * SUMMARY_RESERVE) or (first and not out.fresh(first)):
-            break
-        lines.append(line)
     grouped: set[str] = set()
-    if lines:
-        out.say("In practice:\n\n" + "\n".join(lines))
-    elif children := out.corpus.structure.children(main):
+    if not note.steps() and (children := out.corpus.structure.children(main)):
         names = "; ".join(c.label for c in children)
         out.say(f"{clause.label} groups {names} {out.cite(main, 'structure', names)}.")
         grouped = {c.id for c in children}
+    # A group note's steps are where to start; a terms or benefits note has none: its parts instead.
+    section = "How to meet it" if note.steps() else START
+    lines = []
+    for step in note.steps(section):
+        first = trim_sentences(step.text, max_words=SUMMARY_STEP_WORDS)
+        if not step.title:  # an untitled step is said by its first sentence, however long
+            first = lead(step.text, 1)
+        elif len(first.split()) > SUMMARY_STEP_WORDS:
+            first = ""  # a long first sentence: the title alone says what the step is
+        quote = f"{step.title}. {first}".strip() if step.title else first
+        cite = out.cite(main, section, quote)
+        titled = f"**{step.title}.** " if step.title else ""
+        line = f"{step.number}. {titled}{first} {cite}".replace("  ", " ")
+        if not out.fits(line + " " * SUMMARY_RESERVE) or (first and not out.fresh(first)):
+            break
+        lines.append(line)
+    if lines:
+        heading = "In practice:" if section != START else f"{START}:"
+        out.say(f"{heading}\n\n" + "\n".join(lines))
+    elif not grouped:
+        _parts(out, main, note)
     links = [r.clause for r in note.related_links() if r.clause not in grouped]
     related = [out.corpus.structure.get(c).label for c in links[:3]]
     if related:
@@ -76,27 +89,58 @@ def summary(out: Composition, clauses: list[str]) -> Composed:
     return out.finish(clauses)
 
 
+def _parts(out: Composition, main: str, note: Note) -> None:
+    """What a note without steps sets out, section by section: the items its lists name ("Terms
+    that need care: Customer/citizen; Stakeholder; …"), or the section's opening sentence."""
+    lines = []
+    for section in note.sections:
+        if section.title in PARTS_SKIPPED:
+            continue
+        titles = section.titles()
+        said = "; ".join(titles) if titles else lead(section.around(False), 1)
+        if not said or not out.fresh(said):
+            continue
+        line = f"- {section.title}: {said} {out.cite(main, section.title, said)}"
+        if not out.fits(line + " " * SUMMARY_RESERVE):
+            break
+        lines.append(line)
+    if lines:
+        out.say("Our note sets out:\n\n" + "\n".join(lines))
+
+
 def definition(out: Composition, term: str, text: str, clauses: list[str], main: str) -> Composed:
     """A glossary definition, then where the term matters and what it means in practice."""
     out.say(f"**{term}**: {text} {out.cite(main, 'Glossary', text)}")
     if clauses:
-        names = ", ".join(out.corpus.structure.get(c).label for c in clauses[:3])
+        labels = {c: out.corpus.structure.get(c).label for c in clauses[:3]}
+        names = "; ".join(
+            f"{label} {out.cite(c, 'structure', label)}" for c, label in labels.items()
+        )
         out.say(f"Where it matters: {names}.")
     opening(out, main, framing="In practice: ")
     return out.finish(clauses or [main])
 
 
-def crosswalk(out: Composition, question: str, clauses: list[str]) -> Composed:
-    """How the clauses line up with the frameworks the question names (all four when none)."""
+def crosswalk(
+    out: Composition, question: str, clauses: list[str], named: Sequence[tuple[str, str]] = ()
+) -> Composed:
+    """How the clauses line up with the frameworks the question names (all four when none); the
+    links to a framework clause the question `named` ("ISO 9001 10.2") come first."""
     wanted = [fw for fw, p in FRAMEWORK_WORDS.items() if p.search(question)] or list(
         out.corpus.crosswalks
     )
     lines: list[str] = []
-    for clause_id in clauses[:3]:
+    for clause_id in clauses[: HOMES if named else 3]:
         label = out.corpus.structure.get(clause_id).label
         for framework in wanted:
             cw = out.corpus.crosswalks[framework]
-            for link in cw.for_clause(clause_id)[:3]:
+            links = cw.for_clause(clause_id)
+            asked = [
+                link
+                for link in links
+                if any(fw == framework and within(link.target, t) for fw, t in named)
+            ]
+            for link in asked if named else links[:3]:
                 target = cw.targets.get(link.target, "")
                 cite = out.cite(clause_id, framework, link.rationale)
                 line = f"- {label} ↔ {cw.name.split(' —')[0]} {link.target} {target}: {link.rationale} {cite}"
@@ -133,11 +177,12 @@ def comparison(out: Composition, clauses: list[str]) -> Composed:
 
 def workshop(out: Composition, clauses: list[str]) -> Composed:
     """An exercise and quiz questions from the first clause that has them."""
-    main = next((c for c in clauses if (n := out.corpus.note(c)) and n.quiz()), clauses[0])
+    main = next((c for c in clauses if (n := out.corpus.note(c)) and n.quiz()), None)
+    if main is None:  # no exercise or quiz for these clauses: what they set out, to build one on
+        return summary(out, clauses)
     opening(out, main)
     note = out.corpus.note(main)
-    if note is None or not note.quiz():
-        return out.finish(clauses)
+    assert note is not None
     exercise = note.exercise()
     if exercise:
         text = lead(exercise, 3)

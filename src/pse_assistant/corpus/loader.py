@@ -67,6 +67,20 @@ class Crosswalk(BaseModel):
         """The links of one clause, in file order."""
         return self.links.get(clause_id, [])
 
+    def for_target(self, target: str) -> list[str]:
+        """Our clauses that link to one of the framework's clauses or to a part of it ("1.1" is part
+        of criterion "1"), in file order."""
+        return [
+            c
+            for c, links in self.links.items()
+            if any(within(link.target, target) for link in links)
+        ]
+
+
+def within(target: str, named: str) -> bool:
+    """Whether a framework clause is the one named or a part of it."""
+    return target == named or target.startswith(f"{named}.")
+
 
 class GlossaryTerm(BaseModel):
     """A term with our own definition and the clauses it relates to."""

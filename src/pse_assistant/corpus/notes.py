@@ -99,6 +99,10 @@ class Section(BaseModel):
                 kept[intro] = " ".join(sentences(kept[intro])[:-1])
         return "\n".join(kept.values()).strip()
 
+    def titles(self) -> list[str]:
+        """The bold titles its bullet items open with ("**Stakeholder.** Broader than…")."""
+        return [t for item in self.items(numbered=False) if (t := _bold_lead(item.text)[0])]
+
     def subsections(self) -> list[Section]:
         """H3 subsections of this section."""
         return _split(self.lines, self.line + 1, "### ")
