@@ -8,6 +8,7 @@ budget, typos, greetings, other languages, and follow-ups that must not repeat t
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -114,6 +115,20 @@ def test_two_words_run_together_are_not_corrected(api: TestClient) -> None:
     )
     assert "I read" not in answer["answer"]
     assert "online" not in answer["resolved_question"]
+
+
+def test_a_word_one_letter_short_is_corrected_though_it_splits_into_two(api: TestClient) -> None:
+    # "complant" is "com" + "plant", but "complaint" is one letter away and common in the guidance.
+    answer = ask(api, "what shoud a good complant reply say? ours sound very defensive")
+    assert "I read this as: “what should a good complaint reply say?" in answer["answer"]
+    assert answer["clauses"][0] == "5.2.6"
+
+
+def test_a_real_word_the_vocabulary_lacks_is_not_turned_into_another(api: TestClient) -> None:
+    # "onboarding" is two edits from "boarding", a common word the guidance never uses.
+    answer = ask(api, "How should the onboarding of new counter staff cover service excellence?")
+    assert "I read" not in answer["answer"]
+    assert "onboarding" in answer["resolved_question"]
 
 
 @pytest.mark.parametrize(
@@ -712,3 +727,103 @@ def test_how_would_we_know_asks_what_to_measure(api: TestClient, question: str) 
     assert (
         "Indicators to track:" in answer["answer"] or "A good first indicator" in answer["answer"]
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        # A definition asked for mid-sentence, and a term whose setting is a self-assessment: both
+        # were read before as a how-to question and as a request for maturity levels.
+        ("Quick definition of 'assisted digital' for a glossary handout?", "**assisted digital**"),
+        ("What is a consensus meeting in a self-assessment?", "**consensus meeting**"),
+    ],
+)
+def test_a_definition_is_answered_from_the_glossary_wherever_it_is_asked(
+    api: TestClient, question: str, term: str
+) -> None:
+    answer = ask(api, question)
+    assert answer["intent"] == "definition"
+    assert answer["answer"].startswith(term)
+    assert "maturity levels" not in answer["answer"]
+    # Where the term matters is cited, each clause it names.
+    where = next(p for p in answer["answer"].split("\n\n") if p.startswith("Where it matters"))
+    assert {c for c in answer["clauses"][:3]} <= cited(answer) and "[" in where
+
+
+def test_what_a_clause_is_for_is_its_summary_with_what_its_note_sets_out(api: TestClient) -> None:
+    answer = ask(api, "What is clause 3 for? And can I get the official definitions from you?")
+    assert answer["intent"] == "summary"
+    text = answer["answer"]
+    assert "licensed copy" in text  # the definitions themselves are the standard's
+    assert "Terms that need care: Customer/citizen; Stakeholder;" in text
+    assert_no_sentence_twice(answer)
+
+
+def test_a_workshop_on_a_clause_without_exercises_gets_what_the_clause_sets_out(
+    api: TestClient,
+) -> None:
+    answer = ask(
+        api, "Clause 4, relevance and benefits: what's the list? I'm opening a workshop with it."
+    )
+    text = answer["answer"]
+    assert answer["clauses"][0] == "4"
+    assert "Less avoidable contact; More willing compliance; Staff who stay" in text
+    assert "pyramid" in text
+
+
+def test_a_group_summary_gives_where_to_start_even_when_its_steps_have_no_titles(
+    api: TestClient,
+) -> None:
+    answer = ask(api, "what does 7.1 cover?")
+    text = answer["answer"]
+    assert "groups 7.1.1" in text and "Where to start:" in text
+    assert "**.**" not in text
+    assert "1. Gather what already exists" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "framework", "named"),
+    [
+        (
+            "Does ISO 9001 10.2 (nonconformity and corrective action) have a home in 11367?",
+            "ISO 9001",
+            "10.2",
+        ),
+        # A whole criterion takes in its parts (CAF 3.2 and 3.3 are in criterion 3).
+        ("How does CAF criterion 3 (People) relate to 11367?", "CAF", "3"),
+    ],
+)
+def test_a_framework_clause_named_is_answered_with_our_clauses_mapped_to_it(
+    api: TestClient, question: str, framework: str, named: str
+) -> None:
+    answer = ask(api, question)
+    assert answer["intent"] == "crosswalk"
+    rows = [line for line in answer["answer"].splitlines() if "↔" in line]
+    assert len(rows) >= 2
+    # Every row is a link to the clause asked about (or a part of it), none to another one.
+    for row in rows:
+        after = row.split("↔", 1)[1]
+        assert framework in after and re.search(rf" {re.escape(named)}(?:\.\d+)* ", after), row
+    assert len(cited(answer)) == len({row.split(" ", 2)[1] for row in rows})
+
+
+def test_a_question_that_asks_whether_opens_with_the_sentence_that_says_whether(
+    api: TestClient,
+) -> None:
+    answer = ask(api, "Does the European Accessibility Act cover our council's own website?")
+    first = answer["answer"].split("\n\n")[0]
+    # The council's website is under the Web Accessibility Directive, not the Act.
+    assert first.startswith("In short:") and "2016/2102" in first
+    assert "Start here:" in answer["answer"]
+    assert_no_sentence_twice(answer)
+
+
+def test_a_list_items_title_alone_is_not_quoted_as_a_statement(api: TestClient) -> None:
+    answer = ask(
+        api,
+        "is 11367 something we can get certified against? our director wants a certificate on "
+        "the wall by next year",
+    )
+    paragraphs = [p.rsplit(" [", 1)[0] for p in answer["answer"].split("\n\n")]
+    assert "A certificate for the foundations." not in paragraphs
+    assert_no_sentence_twice(answer)

@@ -47,6 +47,8 @@ ALSO_WORDS = 100  # and those pointers this far
 ALSO_TITLES = 3  # with at most this many of their step titles, the closest to the question
 PICKS = {Intent.HOW_TO: 11, Intent.EVIDENCE: 7, Intent.INDICATORS: 9, Intent.PITFALLS: 7, Intent.EXAMPLE: 9, Intent.SUMMARY: 8}  # fmt: skip
 NUMBERED = {K.STEP}
+WHETHER_MARGIN = 0.1  # a yes/no question opens with a sentence this much closer than the lead step
+WHETHER_CLAUSES = 2  # from the first of the chosen clauses
 LEAD_WITHIN = 3  # the opening is the closest to the question of the first picks of its kind
 _YES_NO = re.compile(
     r"^\s*(can|could|should|must|may|is|are|do|does|did|will|would|shall|have|has)\b", re.I
@@ -186,7 +188,7 @@ class Composer:
             return self._opening_only(out, ask)
         head = self._lead(picks, intent, ask.opens_with)
         self._direct(out, ask, head, picks)
-        self._body(out, intent, [p for p in picks if p is not head])
+        self._body(out, intent, [p for p in picks if p.unit.id not in out.quoted])
         if not ask.follow_up:
             self._outline(out, intent, head)
         self._also(out, ask)
@@ -275,9 +277,12 @@ class Composer:
         situation = "; ".join(s.label for s in ask.situations)
         prefix = f"For your situation ({situation}): " if situation else ""
         unit = head.unit
+        short = self._whether(out, ask, head) if ask.yes_no else None
         if ask.which_clause:
             label = self.corpus.structure.get(unit.clause).label
             opening = f"The clause that covers this is {label}. {prefix}{out.quote(head)}"
+        elif short is not None:
+            opening = f"In short: {out.quote(short)}\n\n{prefix}{'Start here: ' if unit.kind is K.STEP else ''}{out.quote(head)}"
         elif ask.yes_no:
             opening = f"{prefix or 'In short: '}{out.quote(head)}"
         elif unit.kind is K.STEP:
@@ -296,6 +301,16 @@ class Composer:
         out.say(opening)
         if not ask.which_clause and unit.kind is not K.EXAMPLE:
             self._behind(out, ask, head, picks)
+
+    def _whether(self, out: Composition, ask: Ask, head: Scored) -> Scored | None:
+        """For a question that asks whether, the sentence of the main clauses that is closest to
+        it, when it is clearly closer than the opening step: it says whether before steps say how
+        ("Does the European Accessibility Act cover our website?")."""
+        fit = {K.WHY: 1.0, K.PROSE: 1.0, K.BRIEF: 1.0}
+        found = self.selector.candidates(fit, ask.clauses[:WHETHER_CLAUSES])
+        closer = [s for s in found if s.relevance >= head.relevance + WHETHER_MARGIN]
+        best = max(closer, key=lambda s: s.score, default=None)  # the main clause's, if close
+        return best if best is not None and out.fresh(best.unit.text) else None
 
     def _behind(self, out: Composition, ask: Ask, head: Scored, picks: list[Scored]) -> None:
         """Name the clause (or two) the answer draws on, with the clause's own summary when new.

@@ -49,6 +49,7 @@ from pse_assistant.answer.scope import (
 )
 from pse_assistant.answer.selection import SECTION_FIT, Selector, rank_clauses, said
 from pse_assistant.answer.special import (
+    HOMES,
     comparison,
     crosswalk,
     definition,
@@ -94,6 +95,7 @@ PLANNABLE = {"sub-element", "element", "principle"}
 CLAUSES = 3  # retrieved clauses whose units may compete for an answer
 CLOSE = 0.6  # ...when their retrieval score is at least this share of the best clause's
 RELATED = 0.5  # ...and "also relevant" from this share of the best score
+TITLE_WORDS = 2  # a clause title this long, said whole in a question, names the clause
 TERM_RANK = 2  # a clause the glossary ties to a term the question uses competes from this rank
 SPECIFIC = {"sub-element", "principle"}
 GROUP_RANK = 2  # a group note retrieval ranks first joins the answer at this place in its clauses
@@ -344,7 +346,14 @@ class Responder:
         named = context.focus if u.follow_up else u.refs.clauses
         ranked = list(u.result.clauses)
         if u.intent == Intent.CROSSWALK and not u.refs.clauses:
-            return ranked[:3] or ["1"]
+            # "Does ISO 9001 10.2 have a home in 11367?": the clauses mapped to it, best found first.
+            homes = {
+                c
+                for fw, target in u.refs.foreign
+                for c in self.corpus.crosswalks[fw].for_target(target)
+            }
+            mapped = sorted(homes, key=lambda c: _index(ranked, c))
+            return mapped[:HOMES] or ranked[:3] or ["1"]
         # A situation ("and for a small team?", "we have two researchers and no budget") asks for
         # the same topic, tailored.
         if (
@@ -368,6 +377,11 @@ class Responder:
                 pool.insert(GROUP_RANK, group[0])
             top = max((scores.get(c, 0.0) for c in pool[:1]), default=0.0) or 1.0
             clauses = [c for c in pool[:CLAUSES] if scores.get(c, 0.0) >= CLOSE * top] or pool[:1]
+            # A clause named by its title ("operational service excellence") leads.
+            titled = self._titled(u.reading.query)
+            clauses = [*titled, *(c for c in clauses if c not in titled)][
+                : max(CLAUSES, len(titled))
+            ]
         if u.intent == Intent.COMPARISON and len(clauses) < 2:
             clauses += [c for c in ranked if c not in clauses][: 2 - len(clauses)]
         return clauses or ["1"]
@@ -392,6 +406,15 @@ class Responder:
         first = u.result.clauses[:GROUPS_FIRST]
         found = len(first) == GROUPS_FIRST and not SPECIFIC & {self._kinds.get(c) for c in first}
         return found or _about_groups(u.reading.query)
+
+    def _titled(self, question: str) -> list[str]:
+        """The clauses a question names by their whole title, of two words or more."""
+        lowered = question.lower()
+        return [
+            c.id
+            for c in self.corpus.structure
+            if len(c.title.split()) >= TITLE_WORDS and c.title.lower() in lowered
+        ]
 
     def _with_term(self, question: str, ranked: list[str]) -> list[str]:
         """The ranking with the clauses of a glossary term the question uses ("delight") moved up.
@@ -487,7 +510,7 @@ class Responder:
             if planned is not None:
                 return planned
         if intent == Intent.CROSSWALK:
-            return crosswalk(out, u.reading.query, clauses)
+            return crosswalk(out, u.reading.query, clauses, u.refs.foreign)
         if intent == Intent.COMPARISON:
             return comparison(out, clauses)
         if intent == Intent.WORKSHOP:

@@ -42,6 +42,8 @@ SITUATION_WEIGHT = 0.06  # a unit that speaks to the recognised situation
 # close step does not rule out the indicators of its clause that an indicators question asks for).
 RELEVANCE_FLOOR = 0.25
 MMR_LAMBDA = 0.72  # relevance against novelty when picking the next unit
+TITLED_KINDS = frozenset({K.PROSE, K.WHY, K.BRIEF})  # running text, whose lists' titles stand alone
+TITLE_ONLY_WORDS = 5  # a unit of those this short is such a title
 DETAIL_SHARED = 2  # question words a step's unquoted sentence must add before it is quoted too
 RANK_PRIOR = (
     0.3  # what first place in retrieval is worth against a unit's closeness, when ranking clauses
@@ -124,7 +126,7 @@ class Selector:
             r
             for c in clauses
             for r in self.matrix.by_clause.get(c, [])
-            if fit.get(self.matrix.units[r].kind, 0.0) > 0
+            if fit.get((u := self.matrix.units[r]).kind, 0.0) > 0 and not _title_only(u)
         ]
         if not rows:
             return []
@@ -195,3 +197,9 @@ class Selector:
                 chosen.append(best)
                 self.take(best.unit.quote)
         return chosen
+
+
+def _title_only(unit: Unit) -> bool:
+    """A list item's bold title standing alone in running text ("Staff who stay."): not a statement
+    an answer can quote by itself."""
+    return unit.kind in TITLED_KINDS and len(unit.quote.split()) <= TITLE_ONLY_WORDS
