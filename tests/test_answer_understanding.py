@@ -827,3 +827,26 @@ def test_a_list_items_title_alone_is_not_quoted_as_a_statement(api: TestClient) 
     paragraphs = [p.rsplit(" [", 1)[0] for p in answer["answer"].split("\n\n")]
     assert "A certificate for the foundations." not in paragraphs
     assert_no_sentence_twice(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "workshop"),
+    [
+        # The workshop is where the asker will use the answer, not what they ask for.
+        (
+            "For a workshop on the front line: which parts of the standard cover protecting "
+            "counter staff from abusive callers and keeping them motivated in a tough job, and "
+            "what are the key practices?",
+            False,
+        ),
+        ("Staff in my workshop asked whether 'equitable' means the same as 'equal'.", False),
+        ("I need a half-day workshop plan for team leaders on integrity.", True),
+        ("Design a workshop on complaint handling for counter staff.", True),
+    ],
+)
+def test_a_workshop_is_material_only_when_asked_for(
+    api: TestClient, question: str, workshop: bool
+) -> None:
+    answer = ask(api, question)
+    assert (answer["intent"] == "workshop") is workshop
+    assert ("Quiz:" in answer["answer"]) is workshop

@@ -53,7 +53,11 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.PLAN, REQUEST, re.compile(r"\b(?:draft|write|build|draw up|make|create|prepare|put together|give me|sketch)\b(?: me)?(?: an?| the| our)?(?: [\w-]+){0,4} (?:action plan|roadmap|road map|implementation plan|roll-?out plan)\b", re.I)),
     (Intent.PLAN, STRONG, re.compile(r"\b(action plan|roadmap|road map|programme plan|make (?:that|this|it) a plan|(?:draft|write|build|draw up|make|create|prepare|put together|give me|turn \w+ into) (?:me )?(?:an? |the |our )?(?:[\w-]+ ){0,3}(?<!session )(?<!lesson )(?<!training )(?<!workshop )plan)\b", re.I)),
     (Intent.PLAN, WEAK, re.compile(r"(?<!workshop )(?<!session )(?<!lesson )(?<!training )\b(plan|planning|timeline)\b", re.I)),
-    (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|workshop|training session|icebreaker|exercise for|discussion questions|(?:session|lesson|training) plan|induction (?:session|course|day|training)|(?:an? )?(?:\d+|one|two|three|half)[- ](?:hour|day|minute) (?:session|induction|training|course))\b", re.I)),
+    # "workshop" alone is often only the setting ("for a workshop on the front line: which parts…?",
+    # "staff in my workshop asked…"); asking for one, or for its material, is a request.
+    (Intent.WORKSHOP, WEAK, re.compile(r"\bworkshops?\b", re.I)),
+    (Intent.WORKSHOP, STRONG, re.compile(r"\b(?:design|plan|prepare|draft|run me|give me|build|make|write|create|put together)\b(?: me)?(?: an?| the| our)?(?: [\w-]+){0,3} workshop\b|\bworkshop (?:plan|pack|material|agenda|exercise)", re.I)),
+    (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|training session|icebreaker|exercise for|discussion questions|(?:session|lesson|training) plan|induction (?:session|course|day|training)|(?:an? )?(?:\d+|one|two|three|half)[- ](?:hour|day|minute) (?:session|induction|training|course))\b", re.I)),
     # "different" alone is not a comparison ("a different adviser each time", "offices give different answers").
     (Intent.COMPARISON, STRONG, re.compile(r"\b(differences?|differ(?:s|ent)? (?:from|between)|distinguish\w*|compare\w*|comparison|versus|vs\.?|the same as)\b", re.I)),
     (Intent.CROSSWALK, STRONG, re.compile(r"\b(9001|CAF|CSE|Customer Service Excellence|23592|crosswalk|maps? (?:to|onto)|correspond\w*|line up)\b", re.I)),
