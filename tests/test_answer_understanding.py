@@ -850,3 +850,17 @@ def test_a_workshop_is_material_only_when_asked_for(
     answer = ask(api, question)
     assert (answer["intent"] == "workshop") is workshop
     assert ("Quiz:" in answer["answer"]) is workshop
+
+
+def test_an_evidence_answer_names_the_rest_of_its_clauses_evidence(api: TestClient) -> None:
+    answer = ask(
+        api,
+        "If I'm reviewing a hospital's culture programme, what would convince me it's real and "
+        "not posters?",
+    )
+    assert answer["intent"] == "evidence"
+    other = next(
+        p for p in answer["answer"].split("\n\n") if p.startswith("Other evidence in 7.2.1:")
+    )
+    assert "A near-miss log showing what changed after each report" in other
+    assert_no_sentence_twice(answer)

@@ -39,8 +39,9 @@ BODY: dict[Intent, tuple[tuple[UnitKind, str, int], ...]] = {
 }  # fmt: skip
 # After the body, the titles of the main clauses' other steps (or indicators), so the reader sees the
 # whole approach each clause sets out and can ask about any of it.
-OUTLINE = {Intent.HOW_TO: (K.STEP, "More steps in"), Intent.SUMMARY: (K.STEP, "More steps in"), Intent.INDICATORS: (K.INDICATOR, "Other indicators in")}  # fmt: skip
+OUTLINE = {Intent.HOW_TO: (K.STEP, "More steps in"), Intent.SUMMARY: (K.STEP, "More steps in"), Intent.INDICATORS: (K.INDICATOR, "Other indicators in"), Intent.EVIDENCE: (K.EVIDENCE, "Other evidence in"), Intent.PITFALLS: (K.PITFALL, "Other pitfalls in")}  # fmt: skip
 OUTLINE_CLAUSES = 2
+OUTLINE_ITEM_WORDS = 16  # an untitled item (an evidence bullet) this short is named whole
 OUTLINE_WORDS = 80  # the outline may run this far past MAX_WORDS: a list of titles reads quickly
 ALSO_CLAUSES = 2  # other clauses retrieval found close that the answer points to, with their steps
 ALSO_WORDS = 100  # and those pointers this far
@@ -244,12 +245,12 @@ class Composer:
         rows = [
             r
             for r in matrix.by_clause.get(clause, [])
-            if (u := matrix.units[r]).kind is kind and u.title and u.id not in out.quoted
+            if (u := matrix.units[r]).kind is kind and _named(u) and u.id not in out.quoted
         ]
         if most is not None and len(rows) > most:
             closeness = matrix.vectors[rows] @ self.selector.vector
             rows = sorted(rows[i] for i in np.argsort(-closeness)[:most])
-        titles = [matrix.units[r].title for r in rows]
+        titles = [_named(matrix.units[r]) for r in rows]
         section = matrix.units[rows[0]].section if rows else ""
         while titles:
             line = f"{opening}: {'; '.join(titles)}. [{clause}]"
@@ -397,3 +398,10 @@ class Composer:
             )
         out.say("\n".join(lines))
         return out.finish(ask.clauses)
+
+
+def _named(unit: Unit) -> str:
+    """How an outline names a unit: its title, or a short untitled item (an evidence bullet) whole."""
+    if unit.title:
+        return unit.title
+    return unit.quote.rstrip(".") if len(unit.quote.split()) <= OUTLINE_ITEM_WORDS else ""
