@@ -864,3 +864,12 @@ def test_an_evidence_answer_names_the_rest_of_its_clauses_evidence(api: TestClie
     )
     assert "A near-miss log showing what changed after each report" in other
     assert_no_sentence_twice(answer)
+
+
+def test_a_turn_about_someone_the_question_before_named_is_a_follow_up(api: TestClient) -> None:
+    first = ask(api, "We've appointed a journey owner for 'starting a business'.")
+    assert first["clauses"][0] == "7.4.1"
+    then = ask(api, "which figures should she report each month?", first["conversation_id"])
+    assert then["intent"] == "indicators"
+    assert "7.4.1" in cited(then)  # her journey's own indicators, not only a reporting principle
+    assert not statements(then["answer"]) & statements(first["answer"])

@@ -91,11 +91,13 @@ _FOLLOW_UP_WORDS = frozenset(
     "us please show list make turn into a an the for of to on in with one but".split()
 )
 _INTENT_WORDS = re.compile(
-    r"\b(evidence|assessor|auditor|kpis?|indicators?|metrics?|pitfalls?|mistakes?|plan|quiz|example|"
+    r"\b(evidence|assessor|auditor|kpis?|indicators?|metrics?|figures|numbers|measures|pitfalls?|mistakes?|plan|quiz|example|"
     r"maturity|levels?|steps?|summary|summari[sz]e|crosswalk|exercise|workshop|minute|minutes)\b",
     re.I,
 )
-_PRONOUN = re.compile(r"\b(that|this|it|its|those|them|they|these|instead|what about|same)\b", re.I)
+_PRONOUN = re.compile(
+    r"\b(that|this|it|its|those|them|they|these|she|he|her|him|his|instead|what about|same)\b", re.I
+)
 _CONTINUES = re.compile(r"^\s*(and|but|also|so|then|ok(?:ay)?|what about|how about)\b", re.I)
 
 
