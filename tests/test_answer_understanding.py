@@ -873,3 +873,27 @@ def test_a_turn_about_someone_the_question_before_named_is_a_follow_up(api: Test
     assert then["intent"] == "indicators"
     assert "7.4.1" in cited(then)  # her journey's own indicators, not only a reporting principle
     assert not statements(then["answer"]) & statements(first["answer"])
+
+
+def test_the_case_for_the_standard_opens_with_the_benefits_that_persuade_a_board(
+    api: TestClient,
+) -> None:
+    answer = ask(
+        api,
+        "How do I convince a sceptical management board that this is worth the effort? They see "
+        "it as a nice-to-have.",
+    )
+    first = answer["answer"].split("\n\n")[0]
+    # The benefits note has no steps: its own sentence opens, naming every benefit of its list.
+    assert first.endswith("[4]"), first
+    assert "Less avoidable contact; More willing compliance; Staff who stay." in first
+    assert_no_sentence_twice(answer)
+
+
+def test_an_indicators_question_still_opens_with_an_indicator(api: TestClient) -> None:
+    answer = ask(
+        api,
+        "What measures would show our relationship with long-term clients, like people on "
+        "disability benefits, is getting better?",
+    )
+    assert answer["answer"].startswith("A good first indicator:")

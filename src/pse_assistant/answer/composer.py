@@ -40,6 +40,7 @@ BODY: dict[Intent, tuple[tuple[UnitKind, str, int], ...]] = {
 # After the body, the titles of the main clauses' other steps (or indicators), so the reader sees the
 # whole approach each clause sets out and can ask about any of it.
 OUTLINE = {Intent.HOW_TO: (K.STEP, "More steps in"), Intent.SUMMARY: (K.STEP, "More steps in"), Intent.INDICATORS: (K.INDICATOR, "Other indicators in"), Intent.EVIDENCE: (K.EVIDENCE, "Other evidence in"), Intent.PITFALLS: (K.PITFALL, "Other pitfalls in")}  # fmt: skip
+LIST_INTROS = frozenset({K.WHY, K.PROSE, K.BRIEF})  # running text that may introduce a list
 OUTLINE_CLAUSES = 2
 OUTLINE_ITEM_WORDS = 16  # an untitled item (an evidence bullet) this short is named whole
 OUTLINE_WORDS = 80  # the outline may run this far past MAX_WORDS: a list of titles reads quickly
@@ -153,10 +154,22 @@ class Composition:
         unit = scored.unit
         self.quoted[unit.id] = unit
         extra = self.selector.detail_for(unit) if detail and self.selector is not None else ""
-        text = f"{unit.text} {extra}" if extra else unit.text
+        text = self._listed(unit)
+        text = f"{text} {extra}" if extra else text
         body = f"**{unit.title}.** {text}" if unit.title else text
         quoted = f"{unit.title}. {text}" if unit.title else text
         return f"{body} {self.cite(unit.clause, unit.section, quoted)}"
+
+    def _listed(self, unit: Unit) -> str:
+        """A sentence that introduces a list and ends with its first item's title ("Three benefits
+        persuade a board: Less avoidable contact.") names every item, not the first alone."""
+        note = self.corpus.note(unit.clause) if unit.kind in LIST_INTROS else None
+        section = note.section(unit.section) if note else None
+        titles = section.titles() if section else []
+        head, colon, last = unit.text.rstrip(".").rpartition(": ")
+        if not titles or not colon or last != titles[0]:
+            return unit.text
+        return f"{head}: {'; '.join(titles)}."
 
     def finish(self, clauses: list[str]) -> Composed:
         """The answer with its sources line."""
@@ -268,6 +281,11 @@ class Composer:
         own = [p for p in picks if p.unit.clause == clause and p.unit.kind is first_kind]
         if own:
             return own[0]
+        # A group note without steps (the case for the standard) opens a how-to answer with its
+        # closest sentence; a question for indicators or evidence still opens with one of those.
+        anything = [p for p in picks if p.unit.clause == clause and first_kind is K.STEP]
+        if anything:
+            return max(anything, key=lambda p: p.relevance)
         near = [p for p in picks[:LEAD_WITHIN] if p.unit.kind is first_kind]
         if near:
             return max(near, key=lambda p: p.relevance)
