@@ -897,3 +897,20 @@ def test_an_indicators_question_still_opens_with_an_indicator(api: TestClient) -
         "disability benefits, is getting better?",
     )
     assert answer["answer"].startswith("A good first indicator:")
+
+
+def test_the_first_months_of_an_element_open_with_what_its_first_moves_build_on(
+    api: TestClient,
+) -> None:
+    answer = ask(
+        api,
+        "We want to focus on day-to-day operations first. What would a sensible first three "
+        "months look like?",
+    )
+    assert answer["clauses"][0] == "7.4"
+    first = answer["answer"].split("\n\n")[0]
+    # The moves say "that journey": the sentence that picks the journey comes before them, and
+    # the first move opens, not a later one.
+    assert first.startswith("Start here: Pick one high-volume journey")
+    assert "Name an owner for that journey" in first
+    assert_no_sentence_twice(answer)

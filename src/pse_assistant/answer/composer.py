@@ -279,8 +279,8 @@ class Composer:
         the best of that kind from `clause` when the opening must come from it."""
         first_kind = BODY[intent][0][0]
         own = [p for p in picks if p.unit.clause == clause and p.unit.kind is first_kind]
-        if own:
-            return own[0]
+        if own:  # a group note's first moves are a sequence: the earliest picked opens
+            return min(own, key=lambda p: p.unit.order)
         # A group note without steps (the case for the standard) opens a how-to answer with its
         # closest sentence; a question for indicators or evidence still opens with one of those.
         anything = [p for p in picks if p.unit.clause == clause and first_kind is K.STEP]
@@ -305,7 +305,7 @@ class Composer:
         elif ask.yes_no:
             opening = f"{prefix or 'In short: '}{out.quote(head)}"
         elif unit.kind is K.STEP:
-            opening = f"{prefix}Start here: {out.quote(head)}"
+            opening = f"{prefix}Start here: {self._first_move(out, head)}{out.quote(head)}"
         elif unit.kind is K.EVIDENCE:
             opening = f"{prefix}An assessor will look first for this: {out.quote(head)}"
         elif unit.kind is K.INDICATOR:
@@ -320,6 +320,18 @@ class Composer:
         out.say(opening)
         if not ask.which_clause and unit.kind is not K.EXAMPLE:
             self._behind(out, ask, head, picks)
+
+    def _first_move(self, out: Composition, head: Scored) -> str:
+        """What a group note's first moves build on ("Pick one high-volume journey…"), cited, when
+        the opening is its first move: the steps after it say "that journey"."""
+        note = self.corpus.note(head.unit.clause)
+        section = note.section(head.unit.section) if note else None
+        if section is None or head.unit.order != 1 or section.title == "How to meet it":
+            return ""
+        intro = section.intro(numbered=True)
+        if not intro or not out.fresh(intro):
+            return ""
+        return f"{intro} {out.cite(head.unit.clause, section.title, intro)} "
 
     def _whether(self, out: Composition, ask: Ask, head: Scored) -> Scored | None:
         """For a question that asks whether, the sentence of the main clauses that is closest to

@@ -104,6 +104,7 @@ GROUPS_FIRST = 2  # a question whose first this many clauses found are all group
 GROUP_QUESTION = (
     r"\b(the model|whole (?:organi[sz]ation|standard)|overall|across the (?:whole )?organi[sz]ation|"
     r"get(?:ting)? started|where (?:do|should|can|would) (?:we|i) (?:start|begin)|"
+    r"(?:the|our|a) (?:\w+ )?first (?:\d+|few|two|three|six|hundred) (?:days|weeks|months)|"
     r"all (?:the )?(?:principles|elements)|the (?:principles|elements)|scope|the terms|benefits|"
     r"the standard as a whole|(?:implement|adopt|introduc|start)\w* (?:with )?(?:(?:iso )?11367|the standard)|"
     # an element as a whole, the case for the standard, who the customer is (clauses 3 and 4)

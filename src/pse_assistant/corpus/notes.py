@@ -99,6 +99,14 @@ class Section(BaseModel):
                 kept[intro] = " ".join(sentences(kept[intro])[:-1])
         return "\n".join(kept.values()).strip()
 
+    def intro(self, numbered: bool) -> str:
+        """What the section says before its list, without the sentence that introduces the list
+        ("Pick one high-volume journey…", not "Then, over about three months:")."""
+        items = _item_lines(self.lines, _NUMBERED if numbered else _BULLET)
+        before = self.lines[: items[0][0]] if items else []
+        said = sentences(" ".join(line.strip() for line in before if line.strip()))
+        return " ".join(said[:-1] if said and said[-1].endswith(":") else said)
+
     def titles(self) -> list[str]:
         """The bold titles its bullet items open with ("**Stakeholder.** Broader than…")."""
         return [t for item in self.items(numbered=False) if (t := _bold_lead(item.text)[0])]
