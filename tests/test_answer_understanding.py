@@ -914,3 +914,21 @@ def test_the_first_months_of_an_element_open_with_what_its_first_moves_build_on(
     assert first.startswith("Start here: Pick one high-volume journey")
     assert "Name an owner for that journey" in first
     assert_no_sentence_twice(answer)
+
+
+def test_a_word_the_question_puts_in_quotes_gets_the_glossarys_reading(api: TestClient) -> None:
+    answer = ask(
+        api,
+        "Some staff roll their eyes at calling prisoners' families or people we fine 'customers'. "
+        "How do I handle that in a training session?",
+    )
+    assert answer["intent"] == "how-to"  # the session is the setting, not the request
+    word = next(p for p in answer["answer"].split("\n\n") if p.startswith("On the word itself:"))
+    assert "**customer/citizen**" in word and "rights and duties" in word and word.endswith("[3]")
+    assert_no_sentence_twice(answer)
+
+
+def test_what_is_it_after_naming_a_term_asks_for_its_definition(api: TestClient) -> None:
+    answer = ask(api, "'Goodhart's law' came up in our KPI meeting. What is it?")
+    assert answer["intent"] == "definition"
+    assert answer["answer"].startswith("**Goodhart's law**:")

@@ -82,6 +82,7 @@ class Ask:
     follow_up: bool = False
     related: list[str] = field(default_factory=list)  # other clauses retrieval found close
     opens_with: str | None = None  # the clause the direct answer must come from, when one must
+    term: tuple[str, str, list[str]] | None = None  # a glossary term the question puts in quotes
 
     @property
     def yes_no(self) -> bool:
@@ -202,6 +203,7 @@ class Composer:
             return self._opening_only(out, ask)
         head = self._lead(picks, intent, ask.opens_with)
         self._direct(out, ask, head, picks)
+        self._word(out, ask)
         self._body(out, intent, [p for p in picks if p.unit.id not in out.quoted])
         if not ask.follow_up:
             self._outline(out, intent, head)
@@ -332,6 +334,16 @@ class Composer:
         if not intro or not out.fresh(intro):
             return ""
         return f"{intro} {out.cite(head.unit.clause, section.title, intro)} "
+
+    def _word(self, out: Composition, ask: Ask) -> None:
+        """The glossary's reading of a word the question puts in quotes ("people we fine
+        'customers'"): the question is partly about the word itself."""
+        if ask.term is None:
+            return
+        name, text, clauses = ask.term
+        clause = clauses[0] if clauses else ask.clauses[0]
+        if out.fresh(text):
+            out.say(f"On the word itself: **{name}**: {text} {out.cite(clause, 'Glossary', text)}")
 
     def _whether(self, out: Composition, ask: Ask, head: Scored) -> Scored | None:
         """For a question that asks whether, the sentence of the main clauses that is closest to

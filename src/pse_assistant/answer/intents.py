@@ -55,9 +55,9 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.PLAN, WEAK, re.compile(r"(?<!workshop )(?<!session )(?<!lesson )(?<!training )\b(plan|planning|timeline)\b", re.I)),
     # "workshop" alone is often only the setting ("for a workshop on the front line: which parts…?",
     # "staff in my workshop asked…"); asking for one, or for its material, is a request.
-    (Intent.WORKSHOP, WEAK, re.compile(r"\bworkshops?\b", re.I)),
-    (Intent.WORKSHOP, STRONG, re.compile(r"\b(?:design|plan|prepare|draft|run me|give me|build|make|write|create|put together)\b(?: me)?(?: an?| the| our)?(?: [\w-]+){0,3} workshop\b|\bworkshop (?:plan|pack|material|agenda|exercise)", re.I)),
-    (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|training session|icebreaker|exercise for|discussion questions|(?:session|lesson|training) plan|induction (?:session|course|day|training)|(?:an? )?(?:\d+|one|two|three|half)[- ](?:hour|day|minute) (?:session|induction|training|course))\b", re.I)),
+    (Intent.WORKSHOP, WEAK, re.compile(r"\b(?:workshops?|training sessions?)\b", re.I)),
+    (Intent.WORKSHOP, STRONG, re.compile(r"\b(?:design|plan|prepare|draft|run me|give me|build|make|write|create|put together)\b(?: me)?(?: an?| the| our)?(?: [\w-]+){0,3} (?:workshop|training session)\b|\b(?:workshop|training session) (?:plan|pack|material|agenda|exercise)", re.I)),
+    (Intent.WORKSHOP, STRONG, re.compile(r"\b(quiz\w*|icebreaker|exercise for|discussion questions|(?:session|lesson|training) plan|induction (?:session|course|day|training)|(?:an? )?(?:\d+|one|two|three|half)[- ](?:hour|day|minute) (?:session|induction|training|course))\b", re.I)),
     # "different" alone is not a comparison ("a different adviser each time", "offices give different answers").
     (Intent.COMPARISON, STRONG, re.compile(r"\b(differences?|differ(?:s|ent)? (?:from|between)|distinguish\w*|compare\w*|comparison|versus|vs\.?|the same as)\b", re.I)),
     (Intent.CROSSWALK, STRONG, re.compile(r"\b(9001|CAF|CSE|Customer Service Excellence|23592|crosswalk|maps? (?:to|onto)|correspond\w*|line up)\b", re.I)),
@@ -74,6 +74,8 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.MATURITY, WEAK, re.compile(r"\bself-assess\w*", re.I)),
     (Intent.EXAMPLE, STRONG, re.compile(r"\b(an? example|examples|case stud\w*|scenario|a story)\b", re.I)),
     (Intent.DEFINITION, STRONG, re.compile(r"^\s*(what is an? |what's an? )|\b(define|definition of|meaning of|what do(?:es)? (?:you|they|we) mean by|what is meant by)\b", re.I)),
+    # "'Goodhart's law' came up in our KPI meeting. What is it?": the last words ask what it means.
+    (Intent.DEFINITION, 0.7, re.compile(r"\bwhat (?:is|does) (?:it|that|this)(?: mean)?\s*\??\s*$", re.I)),
     (Intent.DEFINITION, WEAK, re.compile(r"^\s*what is (?:the )?[\w/ -]{3,30}\??$", re.I)),
     (Intent.SUMMARY, WEAK, re.compile(r"\b(what does (?!(?:\S+ ){0,4}(?:law|gdpr|act|regulation|directive|legislation) )(?:\S+ ){0,5}(?:mean|cover|say|require|ask)|explain|summar\w*|overview|in plain words|briefly)\b", re.I)),
     # "What is clause 3 for?" asks about the clause as a whole, whatever follows.

@@ -486,6 +486,7 @@ class Responder:
             u.follow_up,
             related=self._related(u, clauses),
             opens_with=self._group_lead(u, clauses),
+            term=find_term(self.corpus, u.reading.query, quoted=True),
         )
         # A rejected special answer marked its sentences as said: the steps start from a fresh one.
         return Composer(self.corpus, chosen if special is None else selector()).compose(ask)

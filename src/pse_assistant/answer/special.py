@@ -252,14 +252,18 @@ def compose_plan(
     return out.finish(plan.clauses)
 
 
-def find_term(corpus: Corpus, question: str) -> tuple[str, str, list[str]] | None:
-    """The glossary term (or alias) a question names: (term, definition, clauses), longest first."""
+def find_term(
+    corpus: Corpus, question: str, quoted: bool = False
+) -> tuple[str, str, list[str]] | None:
+    """The glossary term (or alias) a question names: (term, definition, clauses), longest first;
+    with `quoted`, only a term in quotation marks ("people we fine 'customers'")."""
     lowered = f" {question.lower()} "
+    before, after = (r"['‘“\"]", r"['’”\"]") if quoted else (r"(?<![a-z])", r"(?![a-z])")
     best: tuple[int, tuple[str, str, list[str]]] | None = None
     for term in corpus.glossary:
         for name in [term.term, *term.aliases]:
             name_l = name.lower()
-            if re.search(rf"(?<![a-z]){re.escape(name_l)}s?(?![a-z])", lowered) and (
+            if re.search(rf"{before}{re.escape(name_l)}s?{after}", lowered) and (
                 best is None or len(name_l) > best[0]
             ):
                 best = (len(name_l), (term.term, term.definition, term.clauses))
