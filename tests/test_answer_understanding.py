@@ -932,3 +932,17 @@ def test_what_is_it_after_naming_a_term_asks_for_its_definition(api: TestClient)
     answer = ask(api, "'Goodhart's law' came up in our KPI meeting. What is it?")
     assert answer["intent"] == "definition"
     assert answer["answer"].startswith("**Goodhart's law**:")
+
+
+def test_a_plan_is_drafted_for_the_clause_the_question_is_about_as_a_whole(
+    api: TestClient,
+) -> None:
+    # 7.4.2 holds the single closest sentence; the accessibility principle is what the whole
+    # question is about, and a plan takes a clause whole.
+    answer = ask(
+        api,
+        "Plan to roll out accessibility improvements across 12 websites and 30 offices over two years.",
+    )
+    assert answer["intent"] == "plan"
+    assert answer["answer"].startswith("**Action plan: 5.2.4 Accessibility.**")
+    assert "over 24 months" in answer["answer"]

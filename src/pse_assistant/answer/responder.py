@@ -506,7 +506,10 @@ class Responder:
             ordered = ranked + [c for c in term_clauses if c not in ranked]
             return definition(out, name, text, ordered, ordered[0] if ordered else clauses[0])
         if intent == Intent.PLAN and self.parts.plan and not _about_groups(u.reading.query):
-            candidates = [*clauses, *u.result.clauses]
+            # A plan takes a whole clause: the one whose passages retrieval finds closest as a
+            # whole, not the one with the single closest sentence (unless the asker named one).
+            named = bool(u.refs.clauses or u.follow_up)
+            candidates = [*clauses, *u.result.clauses] if named else [*u.result.clauses, *clauses]
             target = next((c for c in candidates if self._kinds.get(c) in PLANNABLE), None)
             planned = self.parts.plan(target, u.reading.query, set(out.said)) if target else None
             if planned is not None:
