@@ -946,3 +946,12 @@ def test_a_plan_is_drafted_for_the_clause_the_question_is_about_as_a_whole(
     assert answer["intent"] == "plan"
     assert answer["answer"].startswith("**Action plan: 5.2.4 Accessibility.**")
     assert "over 24 months" in answer["answer"]
+
+
+def test_asking_which_documents_show_something_is_an_evidence_question(api: TestClient) -> None:
+    answer = ask(
+        api, "What documents do we need to show public accountability? Is the annual report enough?"
+    )
+    assert answer["intent"] == "evidence"  # not a comparison of the two accountability clauses
+    assert answer["clauses"][0] == "7.1.3"
+    assert "recommendations register" in answer["answer"]

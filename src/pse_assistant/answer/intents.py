@@ -63,6 +63,8 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     (Intent.CROSSWALK, STRONG, re.compile(r"\b(9001|CAF|CSE|Customer Service Excellence|23592|crosswalk|maps? (?:to|onto)|correspond\w*|line up)\b", re.I)),
     (Intent.EVIDENCE, STRONG, re.compile(r"\b(evidence|assessor|auditor|prove|proof|demonstrate|documents? (?:should|to) (?:i|we) ask|ask (?:them )?for|(?:ask|want|expect) (?:\w+ ){1,3}to show (?:me|us))\b", re.I)),
     (Intent.EVIDENCE, WEAK, re.compile(r"\b(audit|show that|convince|records|(?:which|what) record)\b", re.I)),
+    # "What documents do we need to show public accountability?"
+    (Intent.EVIDENCE, STRONG, re.compile(r"\b(?:which|what) (?:documents|records|papers|paperwork)\b", re.I)),
     (Intent.INDICATORS, STRONG, re.compile(r"\b(kpis?|indicators?|metrics?|dashboard|targets?)\b", re.I)),
     (Intent.INDICATORS, WEAK, re.compile(r"\b(measur\w*|numbers|figures|statistics|track\w*|monitor\w*)\b", re.I)),
     # "How would we know it worked?" asks what to measure.
