@@ -955,3 +955,22 @@ def test_asking_which_documents_show_something_is_an_evidence_question(api: Test
     assert answer["intent"] == "evidence"  # not a comparison of the two accountability clauses
     assert answer["clauses"][0] == "7.1.3"
     assert "recommendations register" in answer["answer"]
+
+
+def test_a_plan_the_asker_already_has_is_not_a_request_for_one(api: TestClient) -> None:
+    answer = ask(
+        api,
+        "The union is suspicious of our plan to use the engagement survey score to rank team "
+        "leaders. What should we do instead?",
+    )
+    assert answer["intent"] == "how-to"
+    assert "**Action plan:" not in answer["answer"]
+    assert answer["clauses"][0] == "7.2.2"
+
+
+def test_comparing_a_word_in_quotes_with_another_is_answered_from_the_glossary(
+    api: TestClient,
+) -> None:
+    answer = ask(api, "Does 'equity' mean the same as equality? Staff keep mixing them up.")
+    assert answer["answer"].startswith("**equitable treatment**:")
+    assert "same rights" in answer["answer"]

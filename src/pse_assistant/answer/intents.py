@@ -52,7 +52,8 @@ _CUES: tuple[tuple[Intent, float, re.Pattern[str]], ...] = (
     # Asking for a plan outright settles the form of the answer, whatever else it names ("a roadmap for folding ISO 11367 into our ISO 9001 system").
     (Intent.PLAN, REQUEST, re.compile(r"\b(?:draft|write|build|draw up|make|create|prepare|put together|give me|sketch)\b(?: me)?(?: an?| the| our)?(?: [\w-]+){0,4} (?:action plan|roadmap|road map|implementation plan|roll-?out plan)\b", re.I)),
     (Intent.PLAN, STRONG, re.compile(r"\b(action plan|roadmap|road map|programme plan|make (?:that|this|it) a plan|(?:draft|write|build|draw up|make|create|prepare|put together|give me|turn \w+ into) (?:me )?(?:an? |the |our )?(?:[\w-]+ ){0,3}(?<!session )(?<!lesson )(?<!training )(?<!workshop )plan)\b", re.I)),
-    (Intent.PLAN, WEAK, re.compile(r"(?<!workshop )(?<!session )(?<!lesson )(?<!training )\b(plan|planning|timeline)\b", re.I)),
+    # "our plan to rank team leaders" describes a plan the asker already has; it does not ask for one.
+    (Intent.PLAN, WEAK, re.compile(r"(?<!workshop )(?<!session )(?<!lesson )(?<!training )\b(plan(?! to )|(?<!our )(?<!my )(?<!their )(?<!your )(?<!the )(?<!'s )plan(?= to )|planning|timeline)\b", re.I)),
     # "workshop" alone is often only the setting ("for a workshop on the front line: which parts…?",
     # "staff in my workshop asked…"); asking for one, or for its material, is a request.
     (Intent.WORKSHOP, WEAK, re.compile(r"\b(?:workshops?|training sessions?)\b", re.I)),

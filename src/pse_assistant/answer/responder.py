@@ -496,11 +496,15 @@ class Responder:
     ) -> Composed | None:
         """A definition, plan, crosswalk, comparison, workshop or summary answer, when asked."""
         intent = u.intent
-        if (
-            intent in {Intent.DEFINITION, Intent.SUMMARY, None}
-            and (term := find_term(self.corpus, u.reading.query))
-            and (intent == Intent.DEFINITION or (not u.refs.clauses and _short(u.reading.query)))
+        term = None
+        if intent == Intent.COMPARISON:
+            # "Does 'equitable' mean the same as 'equal'?" compares words: the glossary answers.
+            term = find_term(self.corpus, u.reading.query, quoted=True)
+        elif intent in {Intent.DEFINITION, Intent.SUMMARY, None} and (
+            intent == Intent.DEFINITION or (not u.refs.clauses and _short(u.reading.query))
         ):
+            term = find_term(self.corpus, u.reading.query)
+        if term is not None:
             name, text, term_clauses = term
             ranked = [c for c in u.result.clauses if c in term_clauses]
             ordered = ranked + [c for c in term_clauses if c not in ranked]
