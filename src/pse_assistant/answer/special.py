@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from functools import cache
 
 from pse_assistant.answer.composer import Composed, Composition
 from pse_assistant.core.text import lead, trim_sentences
@@ -258,13 +259,20 @@ def find_term(
     """The glossary term (or alias) a question names: (term, definition, clauses), longest first;
     with `quoted`, only a term in quotation marks ("people we fine 'customers'")."""
     lowered = f" {question.lower()} "
-    before, after = (r"['‘“\"]", r"['’”\"]") if quoted else (r"(?<![a-z])", r"(?![a-z])")
     best: tuple[int, tuple[str, str, list[str]]] | None = None
     for term in corpus.glossary:
         for name in [term.term, *term.aliases]:
             name_l = name.lower()
-            if re.search(rf"{before}{re.escape(name_l)}s?{after}", lowered) and (
+            if _term_pattern(name_l, quoted).search(lowered) and (
                 best is None or len(name_l) > best[0]
             ):
                 best = (len(name_l), (term.term, term.definition, term.clauses))
     return best[1] if best else None
+
+
+@cache
+def _term_pattern(name: str, quoted: bool) -> re.Pattern[str]:
+    """A glossary name (or its plural) as a whole word, or in quotation marks: compiled once, as
+    the glossary's few hundred names would otherwise overflow `re`'s own cache on every question."""
+    before, after = (r"['‘“\"]", r"['’”\"]") if quoted else (r"(?<![a-z])", r"(?![a-z])")
+    return re.compile(rf"{before}{re.escape(name)}s?{after}")
