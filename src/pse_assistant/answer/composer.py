@@ -19,7 +19,7 @@ import numpy as np
 
 from pse_assistant.answer.intents import Intent
 from pse_assistant.answer.models import Citation
-from pse_assistant.answer.selection import SECTION_FIT, Scored, Selector, said
+from pse_assistant.answer.selection import SECTION_FIT, TITLED_KINDS, Scored, Selector, said
 from pse_assistant.core.text import lead
 from pse_assistant.corpus.loader import Corpus
 from pse_assistant.plans.situations import Situation
@@ -40,7 +40,6 @@ BODY: dict[Intent, tuple[tuple[UnitKind, str, int], ...]] = {
 # After the body, the titles of the main clauses' other steps (or indicators), so the reader sees the
 # whole approach each clause sets out and can ask about any of it.
 OUTLINE = {Intent.HOW_TO: (K.STEP, "More steps in"), Intent.SUMMARY: (K.STEP, "More steps in"), Intent.INDICATORS: (K.INDICATOR, "Other indicators in"), Intent.EVIDENCE: (K.EVIDENCE, "Other evidence in"), Intent.PITFALLS: (K.PITFALL, "Other pitfalls in")}  # fmt: skip
-LIST_INTROS = frozenset({K.WHY, K.PROSE, K.BRIEF})  # running text that may introduce a list
 OUTLINE_CLAUSES = 2
 OUTLINE_ITEM_WORDS = 16  # an untitled item (an evidence bullet) this short is named whole
 OUTLINE_WORDS = 80  # the outline may run this far past MAX_WORDS: a list of titles reads quickly
@@ -164,7 +163,7 @@ class Composition:
     def _listed(self, unit: Unit) -> str:
         """A sentence that introduces a list and ends with its first item's title ("Three benefits
         persuade a board: Less avoidable contact.") names every item, not the first alone."""
-        note = self.corpus.note(unit.clause) if unit.kind in LIST_INTROS else None
+        note = self.corpus.note(unit.clause) if unit.kind in TITLED_KINDS else None
         section = note.section(unit.section) if note else None
         titles = section.titles() if section else []
         head, colon, last = unit.text.rstrip(".").rpartition(": ")
@@ -349,8 +348,8 @@ class Composer:
         """For a question that asks whether, the sentence of the main clauses that is closest to
         it, when it is clearly closer than the opening step: it says whether before steps say how
         ("Does the European Accessibility Act cover our website?")."""
-        fit = {K.WHY: 1.0, K.PROSE: 1.0, K.BRIEF: 1.0}
-        found = self.selector.candidates(fit, ask.clauses[:WHETHER_CLAUSES])
+        running = dict.fromkeys(TITLED_KINDS, 1.0)  # the sentences around steps and lists
+        found = self.selector.candidates(running, ask.clauses[:WHETHER_CLAUSES])
         closer = [s for s in found if s.relevance >= head.relevance + WHETHER_MARGIN]
         best = max(closer, key=lambda s: s.score, default=None)  # the main clause's, if close
         return best if best is not None and out.fresh(best.unit.text) else None
