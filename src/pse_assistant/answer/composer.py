@@ -163,11 +163,11 @@ class Composition:
     def _listed(self, unit: Unit) -> str:
         """A sentence that introduces a list and ends with its first item's title ("Three benefits
         persuade a board: Less avoidable contact.") names every item, not the first alone."""
-        note = self.corpus.note(unit.clause) if unit.kind in TITLED_KINDS else None
-        section = note.section(unit.section) if note else None
-        titles = section.titles() if section else []
         head, colon, last = unit.text.rstrip(".").rpartition(": ")
-        if not titles or not colon or last != titles[0]:
+        note = self.corpus.note(unit.clause) if colon and unit.kind in TITLED_KINDS else None
+        section = note.section(unit.section) if note else None
+        titles = section.titles() if section else []  # parsed only for a sentence with a colon
+        if not titles or last != titles[0]:
             return unit.text
         return f"{head}: {'; '.join(titles)}."
 

@@ -379,7 +379,7 @@ class Responder:
             top = max((scores.get(c, 0.0) for c in pool[:1]), default=0.0) or 1.0
             clauses = [c for c in pool[:CLAUSES] if scores.get(c, 0.0) >= CLOSE * top] or pool[:1]
             # A clause named by its title ("operational service excellence") leads.
-            titled = self._titled(u.reading.query)
+            titled = self._named_by_title(u.reading.query)
             clauses = [*titled, *(c for c in clauses if c not in titled)][
                 : max(CLAUSES, len(titled))
             ]
@@ -408,7 +408,7 @@ class Responder:
         found = len(first) == GROUPS_FIRST and not SPECIFIC & {self._kinds.get(c) for c in first}
         return found or _about_groups(u.reading.query)
 
-    def _titled(self, question: str) -> list[str]:
+    def _named_by_title(self, question: str) -> list[str]:
         """The clauses a question names by their whole title, of two words or more."""
         lowered = question.lower()
         return [

@@ -228,13 +228,13 @@ def compose_plan(
             if source
             else None
         )
-        quote = f"{step.title}. {lead(step.text, 1)}" if step else action.title
+        # What the action does, in the step's first sentence, unless the answer before said it.
+        does = lead(step.text, 1) if step else ""
+        quote = f"{step.title}. {does}" if step else action.title
         months = f"M{action.start_month}" + (
             f"–M{action.end_month}" if action.end_month != action.start_month else ""
         )
         named = f"- {months} **{action.title}** ({action.owner_role})"
-        # What the action does, in the step's first sentence, unless the answer before said it.
-        does = lead(step.text, 1) if step else ""
         full = [f"{named}: {does} [{action.source_clause}]"] if does and out.fresh(does) else []
         for candidate in [*full, f"{named} [{action.source_clause}]"]:
             if out.fits(candidate):
