@@ -974,3 +974,34 @@ def test_comparing_a_word_in_quotes_with_another_is_answered_from_the_glossary(
     answer = ask(api, "Does 'equity' mean the same as equality? Staff keep mixing them up.")
     assert answer["answer"].startswith("**equitable treatment**:")
     assert "same rights" in answer["answer"]
+
+
+def test_where_to_start_on_an_element_gives_its_first_moves_in_order(
+    api: TestClient, real_assistant: Assistant
+) -> None:
+    # The element note's first moves are a sequence; the one closest to the question's words is
+    # its last ("Set three indicators"), and 7.2.2 ranks above the element.
+    answer = ask(api, "Where do we start with culture and employee engagement?")
+    note = real_assistant.corpus.note("7.2")
+    assert note is not None
+    moves = [step.text.split(". ")[0] for step in note.steps("Where to start")]
+    assert answer["answer"].startswith(f"Start here: {moves[0]}")
+    found = [answer["answer"].find(move) for move in moves]
+    assert -1 not in found[:3] and found[:3] == sorted(found[:3])
+    assert_no_sentence_twice(answer)
+
+
+def test_a_maturity_follow_up_rates_both_clauses_the_answer_before_drew_on(
+    api: TestClient,
+) -> None:
+    first = ask(api, "How do we make our website and letters accessible to everyone?")
+    assert first["clauses"][:2] == ["5.2.4", "7.3.2"]
+    levels = ask(
+        api, "what maturity levels would you rate us on for that?", first["conversation_id"]
+    )
+    assert levels["intent"] == "maturity"
+    text = levels["answer"]
+    assert "5.2.4 Accessibility has five maturity levels" in text
+    assert "7.3.2 Designing and renewing outstanding customer/citizen experiences has five" in text
+    assert cited(levels) == {"5.2.4", "7.3.2"}
+    assert not statements(text) & statements(first["answer"])

@@ -48,6 +48,7 @@ ALSO_WORDS = 100  # and those pointers this far
 ALSO_TITLES = 3  # with at most this many of their step titles, the closest to the question
 PICKS = {Intent.HOW_TO: 11, Intent.EVIDENCE: 7, Intent.INDICATORS: 9, Intent.PITFALLS: 7, Intent.EXAMPLE: 9, Intent.SUMMARY: 8}  # fmt: skip
 NUMBERED = {K.STEP}
+MATURITY_SCALES = 2  # a follow-up rates the conversation's clauses, at most this many
 WHETHER_MARGIN = 0.1  # a yes/no question opens with a sentence this much closer than the lead step
 WHETHER_CLAUSES = 2  # from the first of the chosen clauses
 LEAD_WITHIN = 3  # the opening is the closest to the question of the first picks of its kind
@@ -198,6 +199,8 @@ class Composer:
             return self._maturity(out, ask)
         fit = SECTION_FIT[intent]
         picks = self.selector.pick(self.selector.candidates(fit, ask.clauses), PICKS[intent])
+        if ask.opens_with is not None and BODY[intent][0][0] is K.STEP:
+            picks = self._first_moves(picks, ask.opens_with)
         if not picks:
             return self._opening_only(out, ask)
         head = self._lead(picks, intent, ask.opens_with)
@@ -208,6 +211,16 @@ class Composer:
             self._outline(out, intent, head)
         self._also(out, ask)
         return out.finish([])
+
+    def _first_moves(self, picks: list[Scored], clause: str) -> list[Scored]:
+        """A group note's first moves are a sequence ("Pick one high-volume service", "Gather what
+        you hold", …, "Fix the quick wins"): asked where to start, the answer gives it whole and
+        in order, not only the moves closest to the question's words."""
+        moves = self.selector.sequence(clause, K.STEP)
+        for move in moves:
+            self.selector.take(move.unit.quote)
+        ids = {m.unit.id for m in moves}
+        return [*moves, *(p for p in picks if p.unit.id not in ids)]
 
     def _outline(self, out: Composition, intent: Intent, head: Scored) -> None:
         """The titles of the main clauses' steps (or indicators) that the answer did not quote."""
@@ -417,12 +430,18 @@ class Composer:
         return out.finish(ask.clauses)
 
     def _maturity(self, out: Composition, ask: Ask) -> Composed:
-        """The five maturity levels of the first clause that has them, in order."""
-        clause_id = next(
-            (c for c in ask.clauses if (n := self.corpus.note(c)) and n.maturity()), None
-        )
-        if clause_id is None:
+        """The five maturity levels of the first clause that has them, in order; in a follow-up
+        ("what levels would you rate us on?"), of each of the conversation's first two such
+        clauses, since the answer before drew on both."""
+        rated = [c for c in ask.clauses if (n := self.corpus.note(c)) and n.maturity()]
+        if not rated:
             return self._opening_only(out, ask)
+        for clause_id in rated[: MATURITY_SCALES if ask.follow_up else 1]:
+            self._scale(out, clause_id)
+        return out.finish(ask.clauses)
+
+    def _scale(self, out: Composition, clause_id: str) -> None:
+        """One clause's maturity levels, each with its first sentence, cited."""
         note = self.corpus.note(clause_id)
         assert note is not None
         levels = note.maturity()
@@ -438,7 +457,6 @@ class Composer:
                 f"{level.level}. **{level.label}.** {text} {out.cite(clause_id, 'Maturity levels', quote)}"
             )
         out.say("\n".join(lines))
-        return out.finish(ask.clauses)
 
 
 def _named(unit: Unit) -> str:

@@ -392,14 +392,14 @@ class Responder:
 
         Its closest sentence elsewhere can be a specific clause's aside that only shares a word
         ("start from the guidance" in innovation management); the group note's own first moves
-        answer it.
+        answer it, also when a sub-element ranks above the group ("Where do we start with culture
+        and employee engagement?" finds 7.2.2 first, and its closest sentence is the group's last
+        move).
         """
-        first = clauses[0] if clauses else None
-        if u.refs.clauses or u.follow_up or first is None:
+        if u.refs.clauses or u.follow_up or not self._on_groups(u):
             return None
-        if self._kinds.get(first) in SPECIFIC or not self._on_groups(u):
-            return None
-        return first
+        groups = [c for c in clauses if self._kinds.get(c) not in SPECIFIC]
+        return groups[0] if groups else None
 
     def _on_groups(self, u: Understood) -> bool:
         """A question about the groups: in its wording ("where do we start?"), or in what it finds

@@ -120,8 +120,11 @@ class Selector:
         self.words = content_stems(question)
         return self
 
-    def candidates(self, fit: dict[UnitKind, float], clauses: Sequence[str]) -> list[Scored]:
-        """The units of `clauses` whose kind serves the answer, best first."""
+    def candidates(
+        self, fit: dict[UnitKind, float], clauses: Sequence[str], floor: bool = True
+    ) -> list[Scored]:
+        """The units of `clauses` whose kind serves the answer, best first (without `floor`, also
+        those far below the closest of their clause and kind)."""
         rows = [
             r
             for c in clauses
@@ -147,6 +150,8 @@ class Selector:
                 score += SITUATION_WEIGHT
             scored.append(Scored(row, unit, float(rel), score))
         scored.sort(key=lambda s: -s.score)
+        if not floor:
+            return scored
         return [s for s in scored if s.relevance >= best[self._floor_key(s.unit)] - RELEVANCE_FLOOR]
 
     def detail_for(self, unit: Unit) -> str:
@@ -176,6 +181,12 @@ class Selector:
     def take(self, text: str) -> None:
         """Remember the text's sentences as said."""
         self.used |= said(text)
+
+    def sequence(self, clause: str, kind: UnitKind) -> list[Scored]:
+        """Every unit of one kind in a clause, in the note's order, that was not said already."""
+        found = self.candidates({kind: 1.0}, [clause], floor=False)
+        ordered = sorted(found, key=lambda s: s.unit.order)
+        return [s for s in ordered if self.fresh(s.unit.quote)]
 
     def pick(self, candidates: list[Scored], limit: int) -> list[Scored]:
         """Up to `limit` units by maximal marginal relevance, skipping anything already said."""
