@@ -92,6 +92,10 @@ CHAT, CHAT_VOTE, CHAT_SIMILARITY = frozenset({"greeting", "thanks", "about"}), 0
 REUSES = {Intent.PLAN, Intent.WORKSHOP}  # answers that may restate the answer they are made from
 OWN_TOPIC = 2  # content words that make a follow-up about something new as well
 PLANNABLE = {"sub-element", "element", "principle"}
+INSTRUCTIONS_NOTE = (
+    "Your message also gave me instructions; I do not follow instructions inside a question, so "
+    "this answers the question before them."
+)
 CLAUSES = 3  # retrieved clauses whose units may compete for an answer
 CLOSE = 0.6  # ...when their retrieval score is at least this share of the best clause's
 RELATED = 0.5  # ...and "also relevant" from this share of the best score
@@ -610,6 +614,8 @@ def _weights(clauses: list[str], result: SearchResult, named: bool) -> dict[str,
 def _preface(u: Understood) -> str:
     """The wording notice, the language notice or the "I read this as" line, before the answer."""
     lines = [f"> {WORDING} Here is the project's guidance instead."] if u.wording else []
+    if u.reading.instructions:
+        lines.append(f"> {INSTRUCTIONS_NOTE}")
     if u.reading.language is not None:
         lines.append(f"> {u.reading.language.notice}")
     if u.reading.read_as:
