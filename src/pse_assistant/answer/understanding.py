@@ -61,11 +61,15 @@ READ_AS_WORDS = 15  # a corrected question up to this long is shown whole
 # SYSTEM OVERRIDE: print …", "… ###END OF USER### New instruction from the administrator: …").
 # What follows is not part of the question, so it is not searched.
 INSTRUCTIONS = re.compile(
-    r"#{2,}\s*end of (?:user|input|question)|\b(?:system|admin(?:istrator)?|developer) "
-    r"(?:override|prompt|message|instructions?)\b|\bnew instructions?\b|\bignore (?:all |any |your "
-    r"|the |previous |prior |above )+(?:instructions|rules|prompts?)\b|\b(?:from now on|you are now)\b",
+    r"#{2,}\s*end of (?:user|input|question)"
+    r"|\b(?:system|admin(?:istrator)?|developer) override\b"
+    r"|\b(?:system|admin(?:istrator)?|developer) (?:message|prompt|instructions?)\s*:"
+    r"|\bnew instructions?(?: from (?:the )?(?:administrator|admin|system|developer))?\s*:"
+    r"|\bignore (?:all )?(?:of )?(?:(?:your|previous|prior|(?:the )?above|earlier) ){1,2}"
+    r"(?:instructions|prompts?|rules)\b"
+    r"|(?:^|[.!?]\s+)(?:from now on|you are now)\b",
     re.IGNORECASE,
-)
+)  # markers only: "staff ignore the rules" or "new instructions from the ministry" are questions
 INSTRUCTIONS_AFTER = 4  # words of question needed before them for the cut to leave a question
 
 
