@@ -217,8 +217,6 @@ class Composer:
         you hold", …, "Fix the quick wins"): asked where to start, the answer gives it whole and
         in order, not only the moves closest to the question's words."""
         moves = self.selector.sequence(clause, K.STEP)
-        for move in moves:
-            self.selector.take(move.unit.quote)
         ids = {m.unit.id for m in moves}
         return [*moves, *(p for p in picks if p.unit.id not in ids)]
 
