@@ -538,6 +538,35 @@ def test_a_step_quotes_the_sentence_of_its_rest_that_the_question_asks_about(
     assert_no_sentence_twice(answer)
 
 
+def test_a_long_step_quotes_its_sentences_closest_to_the_question(api: TestClient) -> None:
+    # "Run complaints as a staged process" is too long to quote whole. Its first 55 words name ISO
+    # 10002 and the ombudsman's stages; what to do at the counter (a cause code on every case,
+    # staff who may waive a fee) comes last, and used to be left unquoted.
+    answer = ask(api, "how do we handle complaints at the counter")
+    assert "Put a cause code on every case" in answer["answer"]
+    assert "Put a cause code on every case" in " ".join(c["quote"] for c in answer["citations"])
+    assert_no_sentence_twice(answer)
+    # Asked about the standard itself, the step behind it quotes the sentence that names it.
+    iso = ask(api, "Which handling principles from ISO 10002 should our complaints process follow?")
+    assert "on the principles of ISO 10002:2018" in iso["answer"]
+    # A follow-up quotes other sentences of the same steps, never the ones already said.
+    more = ask(api, "and how do we know it's working?", answer["conversation_id"])
+    assert not statements(more["answer"]) & statements(answer["answer"])
+
+
+def test_a_sentence_that_points_back_is_quoted_with_the_one_before(api: TestClient) -> None:
+    # The date is in "Those obligations were due from 2 August 2026…", which means nothing
+    # without the sentence before it (the AI Act's high-risk list), so both are quoted.
+    text = " ".join(
+        ask(api, "Which date is in force for Annex III systems after the 2026 amendment?")[
+            "answer"
+        ].split()
+    )
+    assert "moves the date for Annex III systems to 2 December 2027" in text
+    assert "is listed as high-risk in Annex III of the EU AI Act" in text
+    assert "tools.** Those obligations" not in text
+
+
 def test_dutch_that_langdetect_takes_for_afrikaans_is_read_as_dutch(api: TestClient) -> None:
     # langdetect's first guess is Afrikaans, which the table does not hold; Dutch comes second.
     answer = ask(api, "Hoe gaan we om met agressieve klanten aan het loket?")

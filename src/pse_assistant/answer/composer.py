@@ -149,11 +149,15 @@ class Composition:
     def quote(self, scored: Scored, detail: bool = False) -> str:
         """A unit as the answer quotes it, with its citation.
 
-        With `detail`, a step also quotes the one sentence of its unquoted rest that speaks to the
-        question's own words (the GDPR article behind "audit outcomes for fairness"), if any.
+        A step too long to quote whole quotes its sentences closest to the question
+        (`Selector.focused`). With `detail`, it also quotes the one sentence of its unquoted rest
+        that speaks to the question's own words (the GDPR article behind "audit outcomes for
+        fairness"), if any.
         """
         unit = scored.unit
         self.quoted[unit.id] = unit
+        if self.selector is not None:
+            unit = self.selector.focused(unit, self.fresh)
         extra = self.selector.detail_for(unit) if detail and self.selector is not None else ""
         text = self._listed(unit)
         text = f"{text} {extra}" if extra else text

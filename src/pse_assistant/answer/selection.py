@@ -10,15 +10,15 @@ quoted, or one that would repeat a sentence, is never picked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from pse_assistant.answer.intents import Intent
 from pse_assistant.core.text import content_stems, sentences, statements
 from pse_assistant.plans.situations import Situation
-from pse_assistant.search.units import Unit, UnitKind, UnitMatrix
+from pse_assistant.search.units import STEP_WORDS, Unit, UnitKind, UnitMatrix, part_key
 
 K = UnitKind
 # How well each kind of unit answers each intent (0 = never used for it).
@@ -44,6 +44,7 @@ RELEVANCE_FLOOR = 0.25
 MMR_LAMBDA = 0.72  # relevance against novelty when picking the next unit
 TITLED_KINDS = frozenset({K.PROSE, K.WHY, K.BRIEF})  # running text, whose lists' titles stand alone
 TITLE_ONLY_WORDS = 5  # a unit of those this short is such a title
+BACK_REFERENCES = frozenset("this that these those it its they their them such there".split())
 DETAIL_SHARED = 2  # question words a step's unquoted sentence must add before it is quoted too
 RANK_PRIOR = (
     0.3  # what first place in retrieval is worth against a unit's closeness, when ranking clauses
@@ -154,6 +155,33 @@ class Selector:
             return scored
         return [s for s in scored if s.relevance >= best[self._floor_key(s.unit)] - RELEVANCE_FLOOR]
 
+    def focused(self, unit: Unit, fresh: Callable[[str], bool]) -> Unit:
+        """A step too long to quote whole, quoting its sentences closest to the question.
+
+        Sentences are taken closest first while they fit `STEP_WORDS` (the closest always), and
+        quoted in the note's order; the others become the unquoted rest. A sentence that opens by
+        pointing back ("Those obligations…") is taken only with the sentence before it, and one
+        `fresh` rejects is not taken. A step quoted whole, or one whose sentences the index does
+        not hold yet, is unchanged.
+        """
+        rows = self.matrix.parts.get(part_key(unit), [])
+        if not unit.detail or not rows:
+            return unit
+        parts = [self.matrix.units[r].text for r in rows]
+        closeness = self.matrix.vectors[rows] @ self.vector
+        kept: set[int] = set()
+        for i in map(int, np.argsort(-closeness, kind="stable")):
+            take = {i - 1, i} if i > 0 and _refers_back(parts[i]) else {i}
+            new = take - kept
+            size = sum(len(parts[j].split()) for j in kept | new)
+            if new and all(fresh(parts[j]) for j in new) and (not kept or size <= STEP_WORDS):
+                kept |= new
+        if not kept:
+            return unit
+        quoted = " ".join(parts[i] for i in sorted(kept))
+        rest = " ".join(p for i, p in enumerate(parts) if i not in kept)
+        return replace(unit, text=quoted, detail=rest)
+
     def detail_for(self, unit: Unit) -> str:
         """The sentence of a unit's unquoted rest that shares most of the question's own words.
 
@@ -208,6 +236,12 @@ class Selector:
                 chosen.append(best)
                 self.take(best.unit.quote)
         return chosen
+
+
+def _refers_back(sentence: str) -> bool:
+    """Whether a sentence opens with a word that points to the one before ("Those obligations…")."""
+    first = sentence.split(maxsplit=1)[0].lower() if sentence.strip() else ""
+    return first in BACK_REFERENCES
 
 
 def _title_only(unit: Unit) -> bool:

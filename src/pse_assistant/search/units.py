@@ -2,6 +2,8 @@
 
 An answer quotes whole units: a step of "How to meet it", an evidence bullet, an indicator, a pitfall,
 a sentence of "In brief", of "Why it matters" or of the example, a maturity level, a glossary entry.
+A step too long to quote whole also has each of its sentences embedded, so an answer quotes the ones
+closest to the question rather than always the first.
 Each unit is embedded when the index is built and stored in its own Chroma collection beside the
 chunks (same generations, same incremental refresh), so composing an answer costs no model call
 beyond the question's own encoding: the composer scores units by a dot product with the question
@@ -45,6 +47,7 @@ class UnitKind(StrEnum):
     PROSE = "prose"
     GLOSSARY = "glossary"
     QUESTION = "question"  # a labelled example question for the intent classifier
+    PART = "part"  # one sentence of a step too long to quote whole, to choose what is quoted
 
 
 SECTION_KINDS = {
@@ -104,6 +107,9 @@ def _section_units(note: Note, section: Section) -> Iterable[Unit]:
             quoted = trim_sentences(step.text, max_words=STEP_WORDS)
             rest = step.text[len(quoted) :].strip() if step.text.startswith(quoted) else ""
             yield Unit(clause, title, UnitKind.STEP, quoted, step.title, step.number, detail=rest)
+            if rest:
+                for sentence in sentences(step.text):
+                    yield Unit(clause, title, UnitKind.PART, sentence, step.title, step.number)
         # A group note's section also says things around its list ("A smaller body may prefer…").
         if title != "How to meet it":
             around = _prose(section.around(numbered=True))
@@ -174,6 +180,7 @@ class UnitMatrix:
     vectors: np.ndarray
     by_clause: dict[str, list[int]] = field(default_factory=dict)
     questions: list[int] = field(default_factory=list)
+    parts: dict[tuple[str, str, int], list[int]] = field(default_factory=dict)
     _stems: dict[int, set[str]] = field(default_factory=dict, repr=False)
 
     def stems(self, row: int) -> set[str]:
@@ -185,14 +192,22 @@ class UnitMatrix:
 
     @classmethod
     def of(cls, units: list[Unit], vectors: np.ndarray) -> UnitMatrix:
-        """Index the rows by clause (answer units) and collect the example questions."""
+        """Index the rows by clause (answer units), the sentences of long steps by their step, and
+        collect the example questions."""
         matrix = cls(units, vectors)
         for row, unit in enumerate(units):
             if unit.kind is UnitKind.QUESTION:
                 matrix.questions.append(row)
+            elif unit.kind is UnitKind.PART:
+                matrix.parts.setdefault(part_key(unit), []).append(row)
             else:
                 matrix.by_clause.setdefault(unit.clause, []).append(row)
         return matrix
+
+
+def part_key(unit: Unit) -> tuple[str, str, int]:
+    """The step a unit belongs to: its clause, section and number (a step's sentences share it)."""
+    return (unit.clause, unit.section, unit.order)
 
 
 class UnitIndex:
