@@ -152,13 +152,17 @@ class Composition:
         A step too long to quote whole quotes its sentences closest to the question
         (`Selector.focused`). With `detail`, it also quotes the one sentence of its unquoted rest
         that speaks to the question's own words (the GDPR article behind "audit outcomes for
-        fairness"), if any.
+        fairness"), if any: in the note's order, or after the quote when the index does not hold
+        the step's sentences.
         """
         unit = scored.unit
         self.quoted[unit.id] = unit
+        extra = ""
         if self.selector is not None:
-            unit = self.selector.focused(unit, self.fresh)
-        extra = self.selector.detail_for(unit) if detail and self.selector is not None else ""
+            shown = self.selector.focused(unit, self.fresh, detail)
+            if detail and shown is unit:
+                extra = self.selector.detail_for(unit)
+            unit = shown
         text = self._listed(unit)
         text = f"{text} {extra}" if extra else text
         body = f"**{unit.title}.** {text}" if unit.title else text

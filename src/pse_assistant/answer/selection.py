@@ -155,14 +155,15 @@ class Selector:
             return scored
         return [s for s in scored if s.relevance >= best[self._floor_key(s.unit)] - RELEVANCE_FLOOR]
 
-    def focused(self, unit: Unit, fresh: Callable[[str], bool]) -> Unit:
+    def focused(self, unit: Unit, fresh: Callable[[str], bool], detail: bool = False) -> Unit:
         """A step too long to quote whole, quoting its sentences closest to the question.
 
         Sentences are taken closest first while they fit `STEP_WORDS` (the closest always), and
-        quoted in the note's order; the others become the unquoted rest. A sentence that opens by
-        pointing back ("Those obligations…") is taken only with the sentence before it, and one
-        `fresh` rejects is not taken. A step quoted whole, or one whose sentences the index does
-        not hold yet, is unchanged.
+        quoted in the note's order; the others become the unquoted rest. With `detail`, the
+        sentence of the rest that adds most of the question's own words is quoted too (see
+        `detail_for`). A sentence that opens by pointing back ("Those obligations…") is taken only
+        with the sentence before it, and one `fresh` rejects is not taken. A step quoted whole, or
+        one whose sentences the index does not hold yet, is returned unchanged.
         """
         rows = self.matrix.parts.get(part_key(unit), [])
         if not unit.detail or not rows:
@@ -178,9 +179,17 @@ class Selector:
                 kept |= new
         if not kept:
             return unit
+        if detail:
+            rest = {
+                p: i
+                for i, p in enumerate(parts)
+                if i not in kept and fresh(p) and (i - 1 in kept or not _refers_back(p))
+            }
+            asked = self._asked_about(" ".join(parts[i] for i in kept), rest)
+            kept |= {rest[asked]} if asked else set()
         quoted = " ".join(parts[i] for i in sorted(kept))
-        rest = " ".join(p for i, p in enumerate(parts) if i not in kept)
-        return replace(unit, text=quoted, detail=rest)
+        rest_text = " ".join(p for i, p in enumerate(parts) if i not in kept)
+        return replace(unit, text=quoted, detail=rest_text)
 
     def detail_for(self, unit: Unit) -> str:
         """The sentence of a unit's unquoted rest that shares most of the question's own words.
@@ -188,15 +197,20 @@ class Selector:
         Only words the quoted part does not already share count, and at least `DETAIL_SHARED` of
         them, so the sentence adds what was asked about rather than more of the same.
         """
-        if not unit.detail or not self.words:
+        best = self._asked_about(unit.quote, sentences(unit.detail)) if unit.detail else ""
+        return best if best and self.fresh(best) else ""
+
+    def _asked_about(self, quoted: str, candidates: Iterable[str]) -> str:
+        """The candidate sharing most question words that `quoted` lacks (`DETAIL_SHARED` at least)."""
+        if not self.words:
             return ""
-        new = self.words - content_stems(unit.quote)
+        new = self.words - content_stems(quoted)
         best, most = "", DETAIL_SHARED - 1
-        for sentence in sentences(unit.detail):
+        for sentence in candidates:
             shared = len(new & content_stems(sentence))
             if shared > most:
                 best, most = sentence, shared
-        return best if best and self.fresh(best) else ""
+        return best
 
     @staticmethod
     def _floor_key(unit: Unit) -> tuple[str, UnitKind]:
