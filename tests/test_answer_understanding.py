@@ -567,6 +567,27 @@ def test_a_sentence_that_points_back_is_quoted_with_the_one_before(api: TestClie
     assert "tools.** Those obligations" not in text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Each drafted a pitfall that did not fit the answer's length, and cited it all the same.
+        "A vendor is pitching an AI tool that would sort incoming housing repair requests for us. "
+        "Before anyone signs anything, what should we insist on?",
+        "Our social insurance agency wants to trial a machine-learning tool that flags likely "
+        "fraud, with a chatbot in front of it. How do we test it safely, and make sure claimants "
+        "can still reach an actual person?",
+    ],
+)
+def test_an_answer_cites_only_passages_it_says(api: TestClient, question: str) -> None:
+    answer = ask(api, question)
+    words = re.compile(r"[^a-z0-9]+")
+    said = words.sub(" ", answer["answer"].lower())
+    for citation in answer["citations"]:
+        quoted = words.sub(" ", citation["quote"].lower())
+        listed = words.sub(" ", citation["quote"].replace(". ", "; ").lower())
+        assert quoted[:50] in said or listed[:50] in said, citation
+
+
 def test_dutch_that_langdetect_takes_for_afrikaans_is_read_as_dutch(api: TestClient) -> None:
     # langdetect's first guess is Afrikaans, which the table does not hold; Dutch comes second.
     answer = ask(api, "Hoe gaan we om met agressieve klanten aan het loket?")

@@ -131,6 +131,18 @@ class Composition:
             )
         return f"[{clause_id}]"
 
+    def mark(self) -> tuple[int, int]:
+        """Where the citations and quoted units stand, before a line that may be left out."""
+        return len(self.citations), len(self.quoted)
+
+    def undo(self, mark: tuple[int, int]) -> None:
+        """Forget the citations and quoted units recorded since `mark`: the line drafted with them
+        was left out, and an answer cites only what it says."""
+        citations, quoted = mark
+        del self.citations[citations:]
+        for unit_id in list(self.quoted)[quoted:]:
+            del self.quoted[unit_id]
+
     def words(self) -> int:
         """Words written so far."""
         return sum(len(p.split()) for p in self.parts)
@@ -408,8 +420,10 @@ class Composer:
             lines = []
             for number, item in enumerate(group, 1):
                 marker = f"{number}." if kind in NUMBERED else "-"
+                mark = out.mark()
                 line = f"{marker} {out.quote(item, True)}" if heading else out.quote(item, True)
                 if not out.fits(line):
+                    out.undo(mark)
                     break
                 lines.append(line)
             if lines:

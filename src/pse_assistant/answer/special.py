@@ -72,10 +72,12 @@ def summary(out: Composition, clauses: list[str]) -> Composed:
         elif len(first.split()) > SUMMARY_STEP_WORDS:
             first = ""  # a long first sentence: the title alone says what the step is
         quote = f"{step.title}. {first}".strip() if step.title else first
+        mark = out.mark()
         cite = out.cite(main, section, quote)
         titled = f"**{step.title}.** " if step.title else ""
         line = f"{step.number}. {titled}{first} {cite}".replace("  ", " ")
         if not out.fits(line + " " * SUMMARY_RESERVE) or (first and not out.fresh(first)):
+            out.undo(mark)
             break
         lines.append(line)
     if lines:
@@ -101,8 +103,10 @@ def _parts(out: Composition, main: str, note: Note) -> None:
         said = "; ".join(titles) if titles else lead(section.around(False), 1)
         if not said or not out.fresh(said):
             continue
+        mark = out.mark()
         line = f"- {section.title}: {said} {out.cite(main, section.title, said)}"
         if not out.fits(line + " " * SUMMARY_RESERVE):
+            out.undo(mark)
             break
         lines.append(line)
     if lines:
@@ -143,10 +147,13 @@ def crosswalk(
             ]
             for link in asked if named else links[:3]:
                 target = cw.targets.get(link.target, "")
+                mark = out.mark()
                 cite = out.cite(clause_id, framework, link.rationale)
                 line = f"- {label} ↔ {cw.name.split(' —')[0]} {link.target} {target}: {link.rationale} {cite}"
                 if out.fits(line) and out.fresh(link.rationale):
                     lines.append(line)
+                else:
+                    out.undo(mark)
     out.say("How the clauses line up (the project's mapping, to check against each framework):")
     if lines:
         out.say("\n".join(lines))
@@ -191,11 +198,13 @@ def workshop(out: Composition, clauses: list[str]) -> Composed:
     lines = ["Quiz:"]
     for number, q in enumerate(note.quiz()[:3], start=1):
         options = "; ".join(f"{k}) {v.rstrip('.')}" for k, v in q.options.items())
+        mark = out.mark()
         cite = out.cite(main, "Workshop prompts", q.question)
         line = (
             f"{number}. {q.question} {options}. Answer: {q.answer}. {lead(q.explanation, 1)} {cite}"
         )
         if not out.fits(line) and len(lines) > 1:
+            out.undo(mark)
             break
         lines.append(line)
     out.say("\n".join(lines))
