@@ -554,6 +554,24 @@ def test_a_long_step_quotes_its_sentences_closest_to_the_question(api: TestClien
     assert not statements(more["answer"]) & statements(answer["answer"])
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What should a complaints process look like for a small council?",
+        "we keep rewriting our complaint procedure and the ombudsman still upholds most complaints "
+        "that reach them. what are we doing wrong?",
+    ],
+)
+def test_two_steps_that_cite_the_same_source_do_not_both_quote_it(
+    api: TestClient, question: str
+) -> None:
+    # 7.4.1 and 5.2.6 each have a sentence on the ombudsman's two stages, in other words; an
+    # answer drawing on both used to quote both.
+    answer = ask(api, question)["answer"]
+    assert answer.count("Scottish Public Services Ombudsman") == 1
+    assert answer.count("ISO 10002:2018 (Quality management") <= 1
+
+
 def test_a_sentence_that_points_back_is_quoted_with_the_one_before(api: TestClient) -> None:
     # The date is in "Those obligations were due from 2 August 2026…", which means nothing
     # without the sentence before it (the AI Act's high-risk list), so both are quoted.

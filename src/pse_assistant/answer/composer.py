@@ -105,6 +105,7 @@ class Composition:
         self.citations: list[Citation] = []
         self.said: set[str] = set(selector.used) if selector else set()
         self.quoted: dict[str, Unit] = {}  # the units quoted so far, by id
+        self.points: list[int] = []  # the rows of long steps' sentences quoted so far
 
     def fresh(self, text: str) -> bool:
         """Whether none of the text's sentences was said already (here or in the answer before)."""
@@ -131,17 +132,18 @@ class Composition:
             )
         return f"[{clause_id}]"
 
-    def mark(self) -> tuple[int, int]:
+    def mark(self) -> tuple[int, int, int]:
         """Where the citations and quoted units stand, before a line that may be left out."""
-        return len(self.citations), len(self.quoted)
+        return len(self.citations), len(self.quoted), len(self.points)
 
-    def undo(self, mark: tuple[int, int]) -> None:
+    def undo(self, mark: tuple[int, int, int]) -> None:
         """Forget the citations and quoted units recorded since `mark`: the line drafted with them
         was left out, and an answer cites only what it says."""
-        citations, quoted = mark
+        citations, quoted, points = mark
         del self.citations[citations:]
         for unit_id in list(self.quoted)[quoted:]:
             del self.quoted[unit_id]
+        del self.points[points:]
 
     def words(self) -> int:
         """Words written so far."""
@@ -171,7 +173,8 @@ class Composition:
         self.quoted[unit.id] = unit
         extra = ""
         if self.selector is not None:
-            shown = self.selector.focused(unit, self.fresh, detail)
+            shown, rows = self.selector.focused(unit, self.fresh, detail, self.points)
+            self.points.extend(rows)
             if detail and shown is unit:
                 extra = self.selector.detail_for(unit)
             unit = shown

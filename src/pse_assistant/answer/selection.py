@@ -45,6 +45,9 @@ MMR_LAMBDA = 0.72  # relevance against novelty when picking the next unit
 TITLED_KINDS = frozenset({K.PROSE, K.WHY, K.BRIEF})  # running text, whose lists' titles stand alone
 TITLE_ONLY_WORDS = 5  # a unit of those this short is such a title
 BACK_REFERENCES = frozenset("this that these those it its they their them such there".split())
+# Two sentences of long steps this close make one point (the ombudsman's stages cited in 7.4.1 and
+# 5.2.6 score 0.83; the closest pair that makes two points, 0.58).
+SAME_POINT = 0.65
 DETAIL_SHARED = 2  # question words a step's unquoted sentence must add before it is quoted too
 RANK_PRIOR = (
     0.3  # what first place in retrieval is worth against a unit's closeness, when ranking clauses
@@ -155,41 +158,56 @@ class Selector:
             return scored
         return [s for s in scored if s.relevance >= best[self._floor_key(s.unit)] - RELEVANCE_FLOOR]
 
-    def focused(self, unit: Unit, fresh: Callable[[str], bool], detail: bool = False) -> Unit:
-        """A step too long to quote whole, quoting its sentences closest to the question.
+    def focused(
+        self,
+        unit: Unit,
+        fresh: Callable[[str], bool],
+        detail: bool = False,
+        said_rows: Sequence[int] = (),
+    ) -> tuple[Unit, list[int]]:
+        """A step too long to quote whole, quoting its sentences closest to the question; and the
+        rows of the sentences quoted.
 
         Sentences are taken closest first while they fit `STEP_WORDS` (the closest always), and
         quoted in the note's order; the others become the unquoted rest. With `detail`, the
         sentence of the rest that adds most of the question's own words is quoted too (see
         `detail_for`). A sentence that opens by pointing back ("Those obligations…") is taken only
-        with the sentence before it, and one `fresh` rejects is not taken. A step quoted whole, or
-        one whose sentences the index does not hold yet, is returned unchanged.
+        with the sentence before it. One `fresh` rejects is not taken, nor one that makes the
+        same point as a sentence in `said_rows` (the two notes that cite the ombudsman's stages).
+        A step quoted whole, or one whose sentences the index does not hold yet, is returned
+        unchanged.
         """
         rows = self.matrix.parts.get(part_key(unit), [])
         if not unit.detail or not rows:
-            return unit
+            return unit, []
         parts = [self.matrix.units[r].text for r in rows]
-        closeness = self.matrix.vectors[rows] @ self.vector
+        vectors = self.matrix.vectors[rows]
+        repeated = (
+            (vectors @ self.matrix.vectors[list(said_rows)].T).max(axis=1) >= SAME_POINT
+            if said_rows
+            else np.zeros(len(rows), dtype=bool)
+        )
+        usable = [fresh(p) and not repeated[i] for i, p in enumerate(parts)]
         kept: set[int] = set()
-        for i in map(int, np.argsort(-closeness, kind="stable")):
+        for i in map(int, np.argsort(-(vectors @ self.vector), kind="stable")):
             take = {i - 1, i} if i > 0 and _refers_back(parts[i]) else {i}
             new = take - kept
             size = sum(len(parts[j].split()) for j in kept | new)
-            if new and all(fresh(parts[j]) for j in new) and (not kept or size <= STEP_WORDS):
+            if new and all(usable[j] for j in new) and (not kept or size <= STEP_WORDS):
                 kept |= new
         if not kept:
-            return unit
+            return unit, []
         if detail:
             rest = {
                 p: i
                 for i, p in enumerate(parts)
-                if i not in kept and fresh(p) and (i - 1 in kept or not _refers_back(p))
+                if i not in kept and usable[i] and (i - 1 in kept or not _refers_back(p))
             }
             asked = self._asked_about(" ".join(parts[i] for i in kept), rest)
             kept |= {rest[asked]} if asked else set()
         quoted = " ".join(parts[i] for i in sorted(kept))
         rest_text = " ".join(p for i, p in enumerate(parts) if i not in kept)
-        return replace(unit, text=quoted, detail=rest_text)
+        return replace(unit, text=quoted, detail=rest_text), [rows[i] for i in sorted(kept)]
 
     def detail_for(self, unit: Unit) -> str:
         """The sentence of a unit's unquoted rest that shares most of the question's own words.
