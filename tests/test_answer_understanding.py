@@ -680,6 +680,9 @@ def test_asking_someone_to_show_you_something_is_an_evidence_question(api: TestC
             "statutory service",
         ),
         ("We are a records office with twelve staff. How do we start on journey mapping?", "small"),
+        # 8,000 people living there, not 8,000 staff.
+        ("How do we set up a speak-up channel in a municipality of 8,000 people?", "small"),
+        ("Our council employs 2,500 people. How do we start measuring service quality?", "large"),
     ],
 )
 def test_situations_said_in_everyday_words_are_recognised(
@@ -687,6 +690,17 @@ def test_situations_said_in_everyday_words_are_recognised(
 ) -> None:
     answer = ask(api, question)
     assert any(situation in s for s in answer["situations"]), answer["situations"]
+
+
+def test_a_short_turn_naming_what_the_answer_said_follows_it(api: TestClient) -> None:
+    # "the directive" is the whistleblowing directive the answer before quoted, not the web
+    # accessibility directive a search for "directive apply" finds first.
+    first = ask(api, "How do we set up a whistleblowing channel?")
+    assert "Directive" in first["answer"]
+    second = ask(api, "does the directive even apply to us?", first["conversation_id"])
+    assert second["clauses"][0] == first["clauses"][0] == "7.2.3"
+    assert "5.2.4" not in cited(second)
+    assert not statements(second["answer"]) & statements(first["answer"])
 
 
 def test_a_how_to_answer_ends_with_the_other_steps_of_its_main_clause(api: TestClient) -> None:

@@ -91,6 +91,7 @@ SHORT_QUESTION = 4
 CHAT, CHAT_VOTE, CHAT_SIMILARITY = frozenset({"greeting", "thanks", "about"}), 0.6, 0.45
 REUSES = {Intent.PLAN, Intent.WORKSHOP}  # answers that may restate the answer they are made from
 OWN_TOPIC = 2  # content words that make a follow-up about something new as well
+POINTING_WORDS = 3  # a turn this short that names with "the" what the answer before said follows it
 PLANNABLE = {"sub-element", "element", "principle"}
 INSTRUCTIONS_NOTE = (
     "Your message also gave me instructions; I do not follow instructions inside a question, so "
@@ -261,6 +262,7 @@ class Responder:
                 is_follow_up(reading.query)
                 or _tells_situation(reading)
                 or _same_subject(reading.query, context.asked)
+                or _points_back(reading.query, context.previous)
             )
         )
         query = f"{reading.query} {' '.join(context.focus)}" if follow_up else reading.query
@@ -360,10 +362,11 @@ class Responder:
             mapped = sorted(homes, key=lambda c: _index(ranked, c))
             return mapped[:HOMES] or ranked[:3] or ["1"]
         # A situation ("and for a small team?", "we have two researchers and no budget") asks for
-        # the same topic, tailored.
+        # the same topic, tailored; "does the directive apply to us?" asks about what it said.
         if (
             u.follow_up
             and not _tells_situation(u.reading)
+            and not _points_back(u.reading.query, context.previous)
             and len(own_topic(without(u.reading.query, u.reading.situations))) >= OWN_TOPIC
         ):
             return self._moved_on(u, named)
@@ -545,6 +548,18 @@ def _same_subject(text: str, before: str) -> bool:
     after "co-design sessions with parents"), beyond the words every question here uses."""
     shared = content_stems(" ".join(own_topic(text))) & content_stems(" ".join(own_topic(before)))
     return bool(shared - EVERYDAY_STEMS)
+
+
+def _points_back(text: str, previous: str) -> bool:
+    """A short turn that names, with "the", something the answer before spoke of ("does the
+    directive even apply to us?" after an answer on the whistleblowing directive)."""
+    if len(own_topic(text)) > POINTING_WORDS:
+        return False
+    named = content_stems(" ".join(_THE.findall(text))) - EVERYDAY_STEMS
+    return bool(named & content_stems(previous))
+
+
+_THE = re.compile(r"\bthe ([a-z][\w-]+)", re.IGNORECASE)
 
 
 def _tells_situation(reading: Reading) -> bool:
