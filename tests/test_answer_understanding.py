@@ -701,6 +701,14 @@ def test_a_short_turn_naming_what_the_answer_said_follows_it(api: TestClient) ->
     assert second["clauses"][0] == first["clauses"][0] == "7.2.3"
     assert "5.2.4" not in cited(second)
     assert not statements(second["answer"]) & statements(first["answer"])
+    # Whom the directive reaches was in the answer before: said where, not said again, and no
+    # other step is offered as the short answer to the yes/no question.
+    opening = second["answer"].split("\n\n")[0]
+    assert opening == (
+        "The answer above already covers this, under “Open a speak-up channel that bypasses "
+        "the line” [7.2.3]."
+    )
+    assert "In short:" not in second["answer"]
 
 
 def test_a_how_to_answer_ends_with_the_other_steps_of_its_main_clause(api: TestClient) -> None:

@@ -51,6 +51,9 @@ NUMBERED = {K.STEP}
 MATURITY_SCALES = 2  # a follow-up rates the conversation's clauses, at most this many
 WHETHER_MARGIN = 0.1  # a yes/no question opens with a sentence this much closer than the lead step
 WHETHER_CLAUSES = 2  # from the first of the chosen clauses
+# A follow-up's closest passage, already quoted before, this close and WHETHER_MARGIN closer than
+# the new lead is pointed to by its title.
+COVERED_SIMILARITY = 0.35
 LEAD_WITHIN = 3  # the opening is the closest to the question of the first picks of its kind
 _YES_NO = re.compile(
     r"^\s*(can|could|should|must|may|is|are|do|does|did|will|would|shall|have|has)\b", re.I
@@ -227,13 +230,40 @@ class Composer:
         if not picks:
             return self._opening_only(out, ask)
         head = self._lead(picks, intent, ask.opens_with)
-        self._direct(out, ask, head, picks)
+        covered = self._covered(out, ask, fit, head)
+        self._direct(out, ask, head, picks, covered)
         self._word(out, ask)
         self._body(out, intent, [p for p in picks if p.unit.id not in out.quoted])
         if not ask.follow_up:
             self._outline(out, intent, head)
         self._also(out, ask)
         return out.finish([])
+
+    def _covered(
+        self, out: Composition, ask: Ask, fit: dict[UnitKind, float], head: Scored
+    ) -> bool:
+        """A follow-up whose closest passage the answer before already quoted says so, naming the
+        passage, rather than leave it out unmentioned ("does the directive even apply to us?"
+        after the step that says whom it reaches). Only a passage on the point and clearly closer
+        than the new lead counts."""
+        if not ask.follow_up:
+            return False
+        said = [
+            s
+            for s in self.selector.candidates(fit, ask.clauses)
+            if s.unit.title and not out.fresh(s.unit.quote)
+        ]
+        closest = max(said, key=lambda s: s.relevance, default=None)
+        if (
+            closest is None
+            or closest.relevance < COVERED_SIMILARITY
+            or closest.relevance < head.relevance + WHETHER_MARGIN
+        ):
+            return False
+        unit = closest.unit
+        cite = out.cite(unit.clause, unit.section, unit.title)
+        out.say(f"The answer above already covers this, under “{unit.title}” {cite}.")
+        return True
 
     def _first_moves(self, picks: list[Scored], clause: str) -> list[Scored]:
         """A group note's first moves are a sequence ("Pick one high-volume service", "Gather what
@@ -326,18 +356,24 @@ class Composer:
             return max(near, key=lambda p: p.relevance)
         return next((p for p in picks if p.unit.kind is first_kind), picks[0])
 
-    def _direct(self, out: Composition, ask: Ask, head: Scored, picks: list[Scored]) -> None:
-        """Two or three sentences that respond to what was asked, then the clause behind them."""
+    def _direct(
+        self, out: Composition, ask: Ask, head: Scored, picks: list[Scored], covered: bool = False
+    ) -> None:
+        """Two or three sentences that respond to what was asked, then the clause behind them.
+
+        When the answer before already `covered` the question, the lead is not offered as the
+        short answer to a yes/no question."""
         situation = "; ".join(s.label for s in ask.situations)
         prefix = f"For your situation ({situation}): " if situation else ""
         unit = head.unit
-        short = self._whether(out, ask, head) if ask.yes_no else None
+        whether = ask.yes_no and not covered
+        short = self._whether(out, ask, head) if whether else None
         if ask.which_clause:
             label = self.corpus.structure.get(unit.clause).label
             opening = f"The clause that covers this is {label}. {prefix}{out.quote(head)}"
         elif short is not None:
             opening = f"In short: {out.quote(short)}\n\n{prefix}{'Start here: ' if unit.kind is K.STEP else ''}{out.quote(head)}"
-        elif ask.yes_no:
+        elif whether:
             opening = f"{prefix or 'In short: '}{out.quote(head)}"
         elif unit.kind is K.STEP:
             opening = f"{prefix}Start here: {self._first_move(out, head)}{out.quote(head)}"
