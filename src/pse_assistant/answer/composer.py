@@ -224,13 +224,14 @@ class Composer:
         if ask.intent is Intent.MATURITY:
             return self._maturity(out, ask)
         fit = SECTION_FIT[intent]
-        picks = self.selector.pick(self.selector.candidates(fit, ask.clauses), PICKS[intent])
+        found = self.selector.candidates(fit, ask.clauses)
+        picks = self.selector.pick(found, PICKS[intent])
         if ask.opens_with is not None and BODY[intent][0][0] is K.STEP:
             picks = self._first_moves(picks, ask.opens_with)
         if not picks:
             return self._opening_only(out, ask)
         head = self._lead(picks, intent, ask.opens_with)
-        covered = self._covered(out, ask, fit, head)
+        covered = self._covered(out, ask, found, head)
         self._direct(out, ask, head, picks, covered)
         self._word(out, ask)
         self._body(out, intent, [p for p in picks if p.unit.id not in out.quoted])
@@ -239,20 +240,14 @@ class Composer:
         self._also(out, ask)
         return out.finish([])
 
-    def _covered(
-        self, out: Composition, ask: Ask, fit: dict[UnitKind, float], head: Scored
-    ) -> bool:
+    def _covered(self, out: Composition, ask: Ask, found: list[Scored], head: Scored) -> bool:
         """A follow-up whose closest passage the answer before already quoted says so, naming the
         passage, rather than leave it out unmentioned ("does the directive even apply to us?"
         after the step that says whom it reaches). Only a passage on the point and clearly closer
         than the new lead counts."""
         if not ask.follow_up:
             return False
-        said = [
-            s
-            for s in self.selector.candidates(fit, ask.clauses)
-            if s.unit.title and not out.fresh(s.unit.quote)
-        ]
+        said = [s for s in found if s.unit.title and not out.fresh(s.unit.quote)]
         closest = max(said, key=lambda s: s.relevance, default=None)
         if (
             closest is None

@@ -170,6 +170,7 @@ class Understood:
     notices: list[str] = field(default_factory=list)
     inherited: Intent | None = None  # the intent carried over from the conversation
     wording: bool = False  # asks for the standard's own text
+    points_back: bool = False  # names with "the" what the answer before said
 
 
 class Responder:
@@ -254,6 +255,7 @@ class Responder:
         self, text: str, reading: Reading, refs: References, context: Context
     ) -> Understood | None:
         """Retrieve and classify; None when the question is outside the corpus."""
+        points_back = _points_back(reading.query, context.previous)
         follow_up = bool(
             context.focus
             and not refs.clauses
@@ -262,7 +264,7 @@ class Responder:
                 is_follow_up(reading.query)
                 or _tells_situation(reading)
                 or _same_subject(reading.query, context.asked)
-                or _points_back(reading.query, context.previous)
+                or points_back
             )
         )
         query = f"{reading.query} {' '.join(context.focus)}" if follow_up else reading.query
@@ -290,6 +292,7 @@ class Responder:
         )
         understood.inherited = inherited
         understood.wording = wording
+        understood.points_back = points_back
         if wording:
             understood.notices.append(WORDING_NOTE)
         if reading.language is not None:
@@ -366,7 +369,7 @@ class Responder:
         if (
             u.follow_up
             and not _tells_situation(u.reading)
-            and not _points_back(u.reading.query, context.previous)
+            and not u.points_back
             and len(own_topic(without(u.reading.query, u.reading.situations))) >= OWN_TOPIC
         ):
             return self._moved_on(u, named)
