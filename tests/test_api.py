@@ -224,6 +224,23 @@ def test_503_while_the_index_is_not_ready(tmp_path: Path, real_assistant: Assist
         assert response.json()["error"] == "index_not_ready"
 
 
+def test_health_waits_for_the_answer_units_as_well_as_the_chunks(
+    fake_assistant: Assistant,
+) -> None:
+    # A start stopped after the chunks were written and before the answer units: the next start
+    # said "ok" for the ten seconds the units took, while every question got a 503.
+    fake_assistant.index.write(keep=lambda d: False, add=fake_assistant.corpus_chunks())
+    client = TestClient(
+        create_app(fake_assistant, refresh_index=False), base_url="http://localhost"
+    )
+    health = client.get("/api/health").json()
+    assert (health["status"], health["index_ready"]) == ("starting", False)
+    assert client.post("/api/ask", json={"question": "principle 5.2.4"}).status_code == 503
+    fake_assistant.ensure_index()
+    assert client.get("/api/health").json()["status"] == "ok"
+    assert client.post("/api/ask", json={"question": "principle 5.2.4"}).status_code == 200
+
+
 def test_an_evaluation_run_through_the_api(client: TestClient) -> None:
     response = client.post("/api/evals", json={"split": "dev"})
     assert response.status_code == 200

@@ -358,9 +358,11 @@ class Assistant:
             self.searcher.invalidate()
 
     def index_status(self) -> IndexStatus:
-        """Whether the index is built (the server answers 503 until it is)."""
+        """Whether the index is built, its answer units included (the server answers 503 until
+        it is: a start that stopped after the chunks and before the units is not ready)."""
         active = self.index.active()
-        return IndexStatus(ready=active is not None, chunks=active.count() if active else 0)
+        ready = active is not None and self.unit_index.ready()
+        return IndexStatus(ready=ready, chunks=active.count() if active else 0)
 
     def ensure_index(self, progress: Progress | None = None) -> BuildReport | None:
         """Build the index if there is none yet (first start); otherwise do nothing.
